@@ -1,0 +1,291 @@
+// The stack configuration: declared keys, defaults and the rules that span keys. Pure: the only
+// pulumi.Config reads happen in ../config.ts, so this is tested without Pulumi at all.
+import { z } from "zod";
+import { parseIpv4Cidr } from "./cidr";
+import { isLatitudeHostname, LATITUDE_HOSTNAME_MAX_LENGTH, nodeHostname } from "./hostname";
+import { type ConfigIssue, ConfigError, describeIssue, expecting, fromZodIssues, keyPath, show } from "./issues";
+import type { LatitudeConfig, NodeConfig, ProjectConfig, StackConfig } from "./types";
+import {
+  adoptSchema,
+  createSchema,
+  githubOrgSchema,
+  ipxeUrlSchema,
+  JSON_WHAT,
+  NODES,
+  nodesSchema,
+  osSchema,
+  PLAN,
+  planSchema,
+  prefixSchema,
+  PROJECT,
+  SITE,
+  siteSchema,
+  sshKeysSchema,
+  vlanSchema,
+} from "./values";
+
+export type * from "./types";
+export { ConfigError, type ConfigIssue } from "./issues";
+export { nodeHostname } from "./hostname";
+export { DEFAULT_VLAN_SUBNET, MAX_NODES } from "./values";
+
+export const CONFIG_NAMESPACE = "cto-metal";
+
+// How Pulumi hands each key over: "string" as is; "json" and "boolean" as JSON text.
+const KEY_KINDS = {
+  clusterSource: "string",
+  project: "json",
+  site: "string",
+  plan: "string",
+  billing: "string",
+  nodes: "json",
+  hostnamePrefix: "string",
+  operatingSystem: "string",
+  ipxeUrl: "string",
+  sshKeys: "json",
+  vlan: "json",
+  allowReinstall: "boolean",
+  githubOrg: "string",
+} as const;
+
+export type ConfigKey = keyof typeof KEY_KINDS;
+
+/** Every key of the `cto-metal` namespace this program reads; Pulumi.yaml declares the same set. */
+export const CONFIG_KEYS = Object.keys(KEY_KINDS) as readonly ConfigKey[];
+
+/** Defaults as Pulumi text; Pulumi.yaml declares the same ones. */
+export const CONFIG_DEFAULTS: Readonly<Partial<Record<ConfigKey, string>>> = {
+  clusterSource: "latitude",
+  billing: "hourly",
+  hostnamePrefix: "cto",
+  operatingSystem: "ipxe",
+  sshKeys: "[]",
+  allowReinstall: "false",
+};
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+type Result<T> = { ok: true; value: T } | { ok: false };
+type Problem = ConfigIssue & { readonly key: ConfigKey };
+const FAILED = { ok: false } as const;
+
+/**
+ * Validates the raw `cto-metal:*` values (bare key → Pulumi text or an already-parsed value) and
+ * returns the typed configuration, or throws one ConfigError listing every problem.
+ * Keys this layer does not declare are ignored; an empty string counts as "not set".
+ */
+export function parseConfig(raw: Record<string, unknown>, ctx: { stack: string; project?: string }): StackConfig {
+  const namespace = ctx.project ?? CONFIG_NAMESPACE;
+  const problems: Problem[] = [];
+  const report = (key: ConfigKey, segments: readonly PropertyKey[], message: string): void => {
+    problems.push({ key, path: keyPath(namespace, key, segments), message });
+  };
+
+  const values: Partial<Record<ConfigKey, unknown>> = {};
+  const unparseable = new Set<ConfigKey>();
+  const defaulted = new Set<ConfigKey>();
+  for (const key of CONFIG_KEYS) {
+    let decoded = decode(KEY_KINDS[key], raw[key]);
+    const fallback = CONFIG_DEFAULTS[key];
+    if (decoded.ok && decoded.value === undefined && fallback !== undefined) {
+      decoded = decode(KEY_KINDS[key], fallback);
+      defaulted.add(key);
+    }
+    if (decoded.ok) values[key] = decoded.value;
+    else unparseable.add(key);
+  }
+
+  // Bad JSON is reported when its key is checked, so keys a source ignores never fail a stack.
+  const parseable = (key: ConfigKey): boolean => {
+    if (!unparseable.has(key)) return true;
+    report(key, [], `expected ${JSON_WHAT[key] ?? "a JSON list"}, got ${show(raw[key])} (not valid JSON)`);
+    return false;
+  };
+  const check = <T>(key: ConfigKey, schema: z.ZodType<T>): Result<T> => {
+    if (!parseable(key)) return FAILED;
+    const parsed = schema.safeParse(values[key], { reportInput: true, error: describeIssue });
+    if (parsed.success) return { ok: true, value: parsed.data };
+    problems.push(...fromZodIssues(namespace, key, [], parsed.error.issues).map((i) => ({ ...i, key })));
+    return FAILED;
+  };
+  const present = (key: ConfigKey, what: string): boolean => {
+    if (unparseable.has(key) || values[key] !== undefined) return true;
+    report(key, [], `expected ${what}, got nothing (required when ${namespace}:clusterSource is "latitude")`);
+    return false;
+  };
+
+  const source = check("clusterSource", z.enum(["latitude", "kubeconfig"]));
+  const githubOrg = check("githubOrg", githubOrgSchema.optional());
+  // The kubeconfig source has no Latitude layer: its keys are ignored, not validated.
+  const latitude = source.ok && source.value === "latitude" ? checkLatitude() : FAILED;
+
+  if (problems.length > 0) throw new ConfigError(ctx.stack, orderProblems(problems));
+  const base = {
+    stack: ctx.stack,
+    ...(githubOrg.ok && githubOrg.value !== undefined && { githubOrg: githubOrg.value }),
+  };
+  if (source.ok && source.value === "kubeconfig") return { ...base, clusterSource: "kubeconfig" };
+  if (source.ok && latitude.ok) return { ...base, clusterSource: "latitude", latitude: latitude.value };
+  throw new Error("parseConfig: a key failed without reporting a problem"); // unreachable
+
+  function checkLatitude(): Result<LatitudeConfig> {
+    const project = present("project", PROJECT) ? checkProject() : FAILED;
+    const site = present("site", SITE) ? check("site", siteSchema) : FAILED;
+    const plan = present("plan", PLAN) ? check("plan", planSchema) : FAILED;
+    const billing = check("billing", z.enum(["hourly", "monthly", "yearly"]));
+    const nodes = present("nodes", NODES) ? check("nodes", nodesSchema) : FAILED;
+    const prefix = check("hostnamePrefix", prefixSchema);
+    const os = check("operatingSystem", osSchema);
+    const ipxeUrl = check("ipxeUrl", ipxeUrlSchema.optional());
+    const sshKeys = check("sshKeys", sshKeysSchema);
+    const vlan = check("vlan", vlanSchema.optional());
+    const allowReinstall = check("allowReinstall", z.boolean(expecting("true or false")));
+
+    // Cross-key rules run on whatever parsed, so one run reports as much as possible.
+    if (nodes.ok) {
+      reportDuplicates("nodes", nodes.value, "node name");
+      if (nodes.value.every((node) => node.role === "worker")) {
+        report(
+          "nodes",
+          [],
+          `expected at least one node that can be a control plane (role "controlplane" or no role), got only role "worker"`,
+        );
+      }
+    }
+    if (sshKeys.ok) reportDuplicates("sshKeys", sshKeys.value, "key name");
+    if (nodes.ok && prefix.ok) {
+      nodes.value.forEach((node, i) => {
+        const hostname = nodeHostname(prefix.value, ctx.stack, node.name);
+        if (isLatitudeHostname(hostname)) return;
+        report(
+          "nodes",
+          [i, "name"],
+          `expected the hostname "<hostnamePrefix>-<stack>-<name>" to have at most ${LATITUDE_HOSTNAME_MAX_LENGTH} letters, ` +
+            `digits, "-" and "." (starting and ending with a letter or digit), got ${show(hostname)} (${hostname.length} characters)`,
+        );
+      });
+    }
+    if (nodes.ok && vlan.ok && vlan.value) {
+      const subnet = parseIpv4Cidr(vlan.value.subnet);
+      if (subnet.ok && subnet.cidr.usable < nodes.value.length) {
+        report(
+          "vlan",
+          ["subnet"],
+          `expected a subnet with at least ${nodes.value.length} usable addresses (one per node), ` +
+            `got ${show(vlan.value.subnet)} (${subnet.cidr.usable} usable)`,
+        );
+      }
+    }
+    // Latitude bills servers of reserved projects yearly and of on-demand projects hourly or monthly.
+    // An adopted project's type is unknown here; the API has the last word.
+    if (billing.ok && project.ok && project.value.kind === "create") {
+      const type = `${namespace}:project.provisioningType`;
+      const given = defaulted.has("billing") ? `nothing (the default is "${billing.value}")` : show(billing.value);
+      if (project.value.provisioningType === "reserved" && billing.value !== "yearly") {
+        report("billing", [], `expected "yearly" because ${type} is "reserved", got ${given}`);
+      } else if (project.value.provisioningType === "on_demand" && billing.value === "yearly") {
+        report(
+          "billing",
+          [],
+          `expected "hourly" or "monthly" because ${type} is "on_demand" (yearly needs "reserved"), got ${given}`,
+        );
+      }
+    }
+    if (os.ok && ipxeUrl.ok && ipxeUrl.value !== undefined && os.value !== "ipxe") {
+      report(
+        "ipxeUrl",
+        [],
+        `expected no iPXE URL because ${namespace}:operatingSystem is ${show(os.value)} (it only applies to "ipxe"), ` +
+          `got ${show(ipxeUrl.value)}`,
+      );
+    }
+
+    if (!(project.ok && site.ok && plan.ok && billing.ok && nodes.ok && prefix.ok && os.ok)) return FAILED;
+    if (!(ipxeUrl.ok && sshKeys.ok && vlan.ok && allowReinstall.ok)) return FAILED;
+    const nodeConfigs = nodes.value.map(
+      (node): NodeConfig => ({
+        ...node,
+        plan: node.plan ?? plan.value,
+        hostname: nodeHostname(prefix.value, ctx.stack, node.name),
+      }),
+    );
+    return {
+      ok: true,
+      value: {
+        project: project.value,
+        site: site.value,
+        plan: plan.value,
+        billing: billing.value,
+        nodes: nodeConfigs,
+        hostnamePrefix: prefix.value,
+        operatingSystem: os.value,
+        ...(ipxeUrl.value !== undefined && { ipxeUrl: ipxeUrl.value }),
+        sshKeys: sshKeys.value,
+        ...(vlan.value !== undefined && { vlan: vlan.value }),
+        allowReinstall: allowReinstall.value,
+      },
+    };
+  }
+
+  function reportDuplicates(key: ConfigKey, items: readonly { name: string }[], what: string): void {
+    const firstUse = new Map<string, number>();
+    items.forEach(({ name }, i) => {
+      const first = firstUse.get(name);
+      if (first === undefined) firstUse.set(name, i);
+      else
+        report(
+          key,
+          [i, "name"],
+          `expected a unique ${what}, got ${show(name)} again (first used by ${keyPath(namespace, key, [first])})`,
+        );
+    });
+  }
+
+  // The project key has two shapes, told apart by the identifying property present.
+  function checkProject(): Result<ProjectConfig> {
+    if (!parseable("project")) return FAILED;
+    const value = values.project;
+    if (isRecord(value) && "slug" in value && "name" in value) {
+      report(
+        "project",
+        [],
+        `expected either "slug" (adopt an existing project) or "name" (create one), not both, got ${show(value)}`,
+      );
+      return FAILED;
+    }
+    if (isRecord(value) && "slug" in value) return check("project", adoptSchema);
+    if (isRecord(value) && "name" in value) return check("project", createSchema);
+    report("project", [], `expected ${PROJECT}, got ${show(value)}`);
+    return FAILED;
+  }
+}
+
+/** Key declaration order, then the order found; identical lines once. */
+function orderProblems(problems: readonly Problem[]): ConfigIssue[] {
+  const seen = new Set<string>();
+  return [...problems]
+    .sort((a, b) => CONFIG_KEYS.indexOf(a.key) - CONFIG_KEYS.indexOf(b.key))
+    .filter((p) => {
+      const line = `${p.path}: ${p.message}`;
+      if (seen.has(line)) return false;
+      seen.add(line);
+      return true;
+    })
+    .map(({ path, message }) => ({ path, message }));
+}
+
+function decode(kind: (typeof KEY_KINDS)[ConfigKey], value: unknown): Result<unknown> {
+  if (value === undefined || value === null) return { ok: true, value: undefined };
+  if (typeof value !== "string") return { ok: true, value };
+  // Pulumi.yaml declares optional keys with default "": a declared key without one is mandatory.
+  if (value.trim() === "") return { ok: true, value: undefined };
+  if (kind === "string") return { ok: true, value };
+  if (kind === "boolean") return { ok: true, value: value === "true" ? true : value === "false" ? false : value };
+  try {
+    return { ok: true, value: (JSON.parse(value) as unknown) ?? undefined };
+  } catch {
+    return FAILED;
+  }
+}

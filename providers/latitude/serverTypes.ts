@@ -1,0 +1,45 @@
+// Inputs and outputs of the Latitude Server dynamic resource. Inputs carry what a reviewer or a
+// policy must see at preview (plan, site, billing, hourly price, the stack tag).
+
+export type Billing = "hourly" | "monthly" | "yearly";
+export type ServerRole = "controlplane" | "worker";
+
+export interface ServerInputs {
+  /** Bumped with the provider code, so the engine stores the new code in state. */
+  providerVersion: string;
+  projectId: string;
+  nodeName: string;
+  hostname: string;
+  role: ServerRole;
+  plan: string;
+  site: string;
+  billing: Billing;
+  operatingSystem: string;
+  /** iPXE script URL; create-only for iPXE servers (it only matters at first boot). */
+  ipxeUrl?: string;
+  /** Latitude SSH key ids; applied by Latitude only at deploy, never to iPXE servers. */
+  sshKeyIds: string[];
+  tagIds: string[];
+  /** The stack's tag name, for policies and reviewers. */
+  stackTag: string;
+  /** Price per hour in USD at the time of planning. */
+  hourlyPrice: number;
+  /** Allow a reinstall of an OS server (OS or SSH key change). */
+  allowReinstall: boolean;
+  /** Named explicitly in config: this control plane may be replaced or reinstalled. */
+  allowReplace: boolean;
+  /** TCP port of the Talos API, the readiness signal of iPXE servers. */
+  talosPort: number;
+  deployTimeoutSeconds: number;
+}
+
+export interface ServerOutputs extends ServerInputs {
+  serverId: string;
+  primaryIpv4: string;
+  primaryIpv6: string | null;
+  status: string;
+  /** Set when the deploy failed or timed out: no update can repair it, so the next diff replaces. */
+  deployFailure: string | null;
+}
+
+export const IPXE = "ipxe";

@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { PollTimeoutError, StatusPoller, type PolledServer } from "../../providers/latitude/statusPoller";
+
+describe("StatusPoller", () => {
+  it("answers many waiters with one list call per tick", async () => {
+    let tick = 0;
+    const poller = new StatusPoller<PolledServer>(() => {
+      tick++;
+      return Promise.resolve(Array.from({ length: 10 }, (_, i) => ({ id: `sv_${i}`, status: tick >= 3 ? "on" : "deploying" })));
+    }, 20);
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => poller.waitFor(`sv_${i}`, (s) => s?.status === "on", 5000)));
+    expect(results.map((s) => s?.status)).toEqual(Array(10).fill("on"));
+    expect(poller.listCalls).toBe(3);
+  });
+
+  it("reports a server that left the list as undefined", async () => {
+    const poller = new StatusPoller<PolledServer>(() => Promise.resolve([]), 10);
+    await expect(poller.waitFor("sv_gone", (s) => s === undefined, 1000)).resolves.toBeUndefined();
+  });
+
+  it("times out with the last status seen", async () => {
+    const poller = new StatusPoller<PolledServer>(() => Promise.resolve([{ id: "sv_1", status: "deploying" }]), 10);
+    const error = await poller.waitFor("sv_1", (s) => s?.status === "on", 50).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PollTimeoutError);
+    expect((error as PollTimeoutError).lastSeen?.status).toBe("deploying");
+    expect((error as Error).message).toBe("server sv_1 did not reach the awaited state within 50 ms (last status: deploying)");
+  });
+
+  it("rejects every waiter when listing fails for good", async () => {
+    const poller = new StatusPoller<PolledServer>(() => Promise.reject(new Error("401")), 10);
+    await expect(Promise.all([poller.waitFor("a", () => false, 1000), poller.waitFor("b", () => false, 1000)])).rejects.toThrow("401");
+  });
+});

@@ -1,0 +1,12 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    exclude: ["test/engine/**", "node_modules/**"],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    // Mock tests share Pulumi's global runtime store: isolate each file in its own worker.
+    pool: "forks",
+  },
+});

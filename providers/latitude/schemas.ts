@@ -95,10 +95,11 @@ export type Tag = Resource<"tag">;
 export type VirtualNetwork = Resource<"virtualNetwork">;
 export type VlanAssignment = Resource<"vlanAssignment">;
 
-const SCHEMAS_KEY = Symbol.for("cto-metal.latitude.schemas/v1");
+// A string key: the closure serializer cannot carry a Symbol.
+const SCHEMAS_KEY = "__ctoMetalLatitudeSchemas_v1";
 
 export function latitudeSchemas(): LatitudeSchemas {
-  const holder = globalThis as unknown as Record<symbol, LatitudeSchemas | undefined>;
+  const holder = globalThis as unknown as Record<string, LatitudeSchemas | undefined>;
   let schemas = holder[SCHEMAS_KEY];
   if (!schemas) {
     const { z } = require("zod") as typeof import("zod");

@@ -22,7 +22,9 @@ export interface ServerChange {
 }
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
-const sameSet = (a: readonly string[] = [], b: readonly string[] = []): boolean => same([...a].sort(), [...b].sort());
+/** Order-insensitive; a value not known yet (preview) is compared as it is. */
+const sameSet = (a: unknown, b: unknown): boolean =>
+  Array.isArray(a) && Array.isArray(b) ? same([...(a as string[])].sort(), [...(b as string[])].sort()) : same(a ?? [], b ?? []);
 const isIpxe = (inputs: Pick<ServerInputs, "operatingSystem">): boolean => inputs.operatingSystem === IPXE;
 
 /** For an OS server: does this change wipe it? For iPXE servers the URL and keys are create-only. */

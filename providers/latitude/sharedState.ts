@@ -7,12 +7,14 @@ import type { StatusPoller } from "./statusPoller";
 interface SharedState {
   limiters: Map<string, SlidingWindowLimiter>;
   pollers: Map<string, StatusPoller>;
+  [other: string]: unknown;
 }
 
-const SHARED_KEY = Symbol.for("cto-metal.latitude.shared/v1");
+// A string key: the closure serializer cannot carry a Symbol.
+const SHARED_KEY = "__ctoMetalLatitudeShared_v1";
 
 export function sharedState(): SharedState {
-  const holder = globalThis as unknown as Record<symbol, SharedState | undefined>;
+  const holder = globalThis as unknown as Record<string, SharedState | undefined>;
   let state = holder[SHARED_KEY];
   if (!state) {
     state = { limiters: new Map(), pollers: new Map() };

@@ -1,0 +1,62 @@
+// What every Latitude dynamic provider needs at run time: the stack config handed over by the
+// engine's `configure` call, and one client per API key. Both live in the process-wide shared
+// state: each provider is serialized separately, and the key must never be captured in code.
+import { LatitudeClient } from "./client";
+import { resolveCredentials, type ConfigSource } from "./credentials";
+import { keyFingerprint, sharedState } from "./sharedState";
+
+interface RuntimeState {
+  config?: ConfigSource;
+  clients: Map<string, LatitudeClient>;
+}
+
+// String keys: the closure serializer cannot carry a Symbol.
+const RUNTIME_KEY = "cto-metal.latitude.runtime/v1";
+
+function runtime(): RuntimeState {
+  const holder = sharedState() as unknown as Record<string, RuntimeState | undefined>;
+  let state = holder[RUNTIME_KEY];
+  if (!state) {
+    state = { clients: new Map() };
+    holder[RUNTIME_KEY] = state;
+  }
+  return state;
+}
+
+/** Called from each provider's `configure`: the engine passes the whole stack config, secrets decrypted. */
+export function rememberProviderConfig(config: ConfigSource): void {
+  runtime().config = config;
+}
+
+/** Interval of the shared status poller; LATITUDESH_POLL_INTERVAL_MS shortens it for the emulator. */
+export function pollIntervalMs(env: NodeJS.ProcessEnv = process.env): number {
+  const fromEnv = Number(env["LATITUDESH_POLL_INTERVAL_MS"]);
+  return Number.isFinite(fromEnv) && fromEnv >= 10 ? fromEnv : 10_000;
+}
+
+/** The client for the configured credentials, resolved at call time (after a key rotation too). */
+export function providerClient(): LatitudeClient {
+  const state = runtime();
+  const credentials = resolveCredentials(state.config);
+  const interval = pollIntervalMs();
+  const key = `${credentials.apiUrl}|${keyFingerprint(credentials.apiKey)}|${interval}`;
+  let client = state.clients.get(key);
+  if (!client) {
+    client = new LatitudeClient({ ...credentials, pollIntervalMs: interval });
+    state.clients.set(key, client);
+  }
+  return client;
+}
+
+/** Throws an error the engine records as "created, but failed to initialise": the id stays in state. */
+export function initFailure(id: string, properties: object, reason: string): Error {
+  const error = new Error(reason) as Error & { id: string; properties: object; reasons: string[] };
+  error.id = id;
+  error.properties = properties;
+  error.reasons = [reason];
+  return error;
+}
+
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

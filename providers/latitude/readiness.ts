@@ -1,0 +1,70 @@
+// When a server is ready. iPXE (Talos) servers: the Talos API answers on its TCP port at the
+// server's public address; Latitude's status only tells failure (`failed_*`), since it can sit in
+// `deploying` long after Talos is up. OS servers: status `on`. After a reinstall the old system
+// still answers for a while, so readiness first needs to see it go away.
+import type { StatusPoller } from "./statusPoller";
+import type { Server } from "./schemas";
+
+export class DeployFailedError extends Error {
+  override readonly name = "DeployFailedError";
+  constructor(
+    message: string,
+    readonly lastSeen: Server | undefined,
+  ) {
+    super(message);
+  }
+}
+
+/** Does something accept TCP connections at host:port? Never throws. */
+export function isPortOpen(host: string, port: number, timeoutMs = 2000): Promise<boolean> {
+  const net = require("node:net") as typeof import("node:net");
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    const finish = (open: boolean): void => {
+      socket.destroy();
+      resolve(open);
+    };
+    socket.setTimeout(timeoutMs, () => finish(false));
+    socket.once("connect", () => finish(true));
+    socket.once("error", () => finish(false));
+  });
+}
+
+export interface ReadinessOptions {
+  ipxe: boolean;
+  talosPort: number;
+  timeoutMs: number;
+  /** After a reinstall: the old system must be seen gone before a new "ready" counts. */
+  afterReinstall: boolean;
+  /** Status before the reinstall, for OS servers (a stale read repeats it). */
+  previousStatus?: string;
+}
+
+const isFailed = (status: string): boolean => status.startsWith("failed_");
+
+/** Resolves with the server once ready; throws DeployFailedError on failure, deletion or timeout. */
+export async function awaitReady(poller: StatusPoller<Server>, serverId: string, options: ReadinessOptions): Promise<Server> {
+  const deadline = Date.now() + options.timeoutMs;
+  let lastSeen: Server | undefined;
+  let oldSystemGone = !options.afterReinstall;
+  for (;;) {
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) {
+      const where = options.ipxe ? `the Talos API on ${lastSeen?.primary_ipv4 ?? "its address"}:${options.talosPort} never answered` : "it never reached status on";
+      throw new DeployFailedError(`deploy timed out after ${Math.round(options.timeoutMs / 1000)} s: ${where} (last Latitude status: ${lastSeen?.status ?? "unknown"})`, lastSeen);
+    }
+    // One shared list call per tick answers every server waiting in this project.
+    const seen = await poller.waitFor(serverId, () => true, remaining);
+    if (!seen) throw new DeployFailedError(`server ${serverId} disappeared from Latitude while deploying`, lastSeen);
+    lastSeen = seen;
+    if (isFailed(seen.status)) throw new DeployFailedError(`deploy failed: Latitude reports status ${seen.status}`, seen);
+    if (options.ipxe) {
+      const open = seen.primary_ipv4 ? await isPortOpen(seen.primary_ipv4, options.talosPort) : false;
+      if (!oldSystemGone) oldSystemGone = !open;
+      else if (open) return seen;
+    } else {
+      if (!oldSystemGone) oldSystemGone = seen.status !== (options.previousStatus ?? "on");
+      else if (seen.status === "on") return seen;
+    }
+  }
+}

@@ -117,7 +117,8 @@ export class LatitudeClient {
 
   // --- SSH keys ------------------------------------------------------------------------------
 
-  listSshKeys(filters: { project?: string } = {}): Promise<SshKey[]> {
+  /** `scope`: "team" lists only keys bound to no project, "project" only bound ones. */
+  listSshKeys(filters: { project?: string; scope?: "project" | "team" } = {}): Promise<SshKey[]> {
     return this.list("sshKey", "/ssh_keys", prefixFilters(filters));
   }
   getSshKey(id: string): Promise<SshKey | undefined> {

@@ -3,6 +3,7 @@
 // state: each provider is serialized separately, and the key must never be captured in code.
 import { LatitudeClient } from "./client";
 import { resolveCredentials, type ConfigSource } from "./credentials";
+import { DEFAULT_READ_LIMIT, DEFAULT_WRITE_LIMIT } from "./rateLimiter";
 import { keyFingerprint, sharedState } from "./sharedState";
 
 interface RuntimeState {
@@ -34,15 +35,30 @@ export function pollIntervalMs(env: NodeJS.ProcessEnv = process.env): number {
   return Number.isFinite(fromEnv) && fromEnv >= 10 ? fromEnv : 10_000;
 }
 
+/**
+ * Length of the rate-limit window; LATITUDESH_RATE_WINDOW_MS shrinks it for an emulator whose
+ * limits run on a shorter window (the real API: 60 s).
+ */
+export function rateWindowMs(env: NodeJS.ProcessEnv = process.env): number {
+  const fromEnv = Number(env["LATITUDESH_RATE_WINDOW_MS"]);
+  return Number.isFinite(fromEnv) && fromEnv >= 100 ? fromEnv : 60_000;
+}
+
 /** The client for the configured credentials, resolved at call time (after a key rotation too). */
 export function providerClient(): LatitudeClient {
   const state = runtime();
   const credentials = resolveCredentials(state.config);
   const interval = pollIntervalMs();
-  const key = `${credentials.apiUrl}|${keyFingerprint(credentials.apiKey)}|${interval}`;
+  const windowMs = rateWindowMs();
+  const key = `${credentials.apiUrl}|${keyFingerprint(credentials.apiKey)}|${interval}|${windowMs}`;
   let client = state.clients.get(key);
   if (!client) {
-    client = new LatitudeClient({ ...credentials, pollIntervalMs: interval });
+    client = new LatitudeClient({
+      ...credentials,
+      pollIntervalMs: interval,
+      writeLimit: { ...DEFAULT_WRITE_LIMIT, windowMs },
+      readLimit: { ...DEFAULT_READ_LIMIT, windowMs },
+    });
     state.clients.set(key, client);
   }
   return client;

@@ -2,7 +2,7 @@
 // server's public address; Latitude's status only tells failure (`failed_*`), since it can sit in
 // `deploying` long after Talos is up. OS servers: status `on`. After a reinstall the old system
 // still answers for a while, so readiness first needs to see it go away.
-import type { StatusPoller } from "./statusPoller";
+import { PollTimeoutError, type StatusPoller } from "./statusPoller";
 import type { Server } from "./schemas";
 
 export class DeployFailedError extends Error {
@@ -47,14 +47,21 @@ export async function awaitReady(poller: StatusPoller<Server>, serverId: string,
   const deadline = Date.now() + options.timeoutMs;
   let lastSeen: Server | undefined;
   let oldSystemGone = !options.afterReinstall;
+  const timedOut = (): DeployFailedError => {
+    const where = options.ipxe ? `the Talos API on ${lastSeen?.primary_ipv4 ?? "its address"}:${options.talosPort} never answered` : "it never reached status on";
+    return new DeployFailedError(`deploy timed out after ${Math.round(options.timeoutMs / 1000)} s: ${where} (last Latitude status: ${lastSeen?.status ?? "unknown"})`, lastSeen);
+  };
   for (;;) {
     const remaining = deadline - Date.now();
-    if (remaining <= 0) {
-      const where = options.ipxe ? `the Talos API on ${lastSeen?.primary_ipv4 ?? "its address"}:${options.talosPort} never answered` : "it never reached status on";
-      throw new DeployFailedError(`deploy timed out after ${Math.round(options.timeoutMs / 1000)} s: ${where} (last Latitude status: ${lastSeen?.status ?? "unknown"})`, lastSeen);
+    if (remaining <= 0) throw timedOut();
+    let seen: Server | undefined;
+    try {
+      // One shared list call per tick answers every server waiting in this project.
+      seen = await poller.waitFor(serverId, () => true, remaining);
+    } catch (error) {
+      if (error instanceof PollTimeoutError) throw timedOut();
+      throw error;
     }
-    // One shared list call per tick answers every server waiting in this project.
-    const seen = await poller.waitFor(serverId, () => true, remaining);
     if (!seen) throw new DeployFailedError(`server ${serverId} disappeared from Latitude while deploying`, lastSeen);
     lastSeen = seen;
     if (isFailed(seen.status)) throw new DeployFailedError(`deploy failed: Latitude reports status ${seen.status}`, seen);

@@ -23,14 +23,14 @@ interface Waiter<T extends PolledServer> {
   accept: (server: T | undefined) => boolean;
   resolve: (server: T | undefined) => void;
   reject: (error: unknown) => void;
-  deadline: number;
-  timeoutMs: number;
+  timer: ReturnType<typeof setTimeout>;
   lastSeen?: T;
 }
 
 export class StatusPoller<T extends PolledServer = PolledServer> {
   private readonly waiters = new Set<Waiter<T>>();
   private running = false;
+  private lastListAt = 0;
   /** List calls made, for benchmarks and tests. */
   listCalls = 0;
 
@@ -45,7 +45,18 @@ export class StatusPoller<T extends PolledServer = PolledServer> {
    */
   waitFor(serverId: string, accept: (server: T | undefined) => boolean, timeoutMs: number): Promise<T | undefined> {
     return new Promise<T | undefined>((resolve, reject) => {
-      this.waiters.add({ serverId, accept, resolve, reject, deadline: Date.now() + timeoutMs, timeoutMs });
+      // The deadline holds even while a list call waits for the read budget.
+      const waiter: Waiter<T> = {
+        serverId,
+        accept,
+        resolve,
+        reject,
+        timer: setTimeout(() => {
+          this.waiters.delete(waiter);
+          reject(new PollTimeoutError(serverId, waiter.lastSeen, timeoutMs));
+        }, timeoutMs),
+      };
+      this.waiters.add(waiter);
       if (!this.running) void this.run();
     });
   }
@@ -54,8 +65,10 @@ export class StatusPoller<T extends PolledServer = PolledServer> {
     this.running = true;
     try {
       while (this.waiters.size > 0) {
-        await this.tick();
-        if (this.waiters.size > 0) await new Promise((resolve) => setTimeout(resolve, this.intervalMs));
+        // At most one list call per interval, also across waits that follow one another.
+        const wait = this.lastListAt + this.intervalMs - Date.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        if (this.waiters.size > 0) await this.tick();
       }
     } finally {
       this.running = false;
@@ -66,33 +79,28 @@ export class StatusPoller<T extends PolledServer = PolledServer> {
     let servers: T[];
     try {
       this.listCalls++;
+      this.lastListAt = Date.now();
       servers = await this.listServers();
     } catch (error) {
       // The list call already retried what is retryable; what is left (401, 403) is fatal.
-      for (const waiter of this.waiters) waiter.reject(error);
-      this.waiters.clear();
+      for (const waiter of [...this.waiters]) this.settle(waiter, () => waiter.reject(error));
       return;
     }
     const byId = new Map(servers.map((server) => [server.id, server]));
-    const now = Date.now();
     for (const waiter of [...this.waiters]) {
       const server = byId.get(waiter.serverId);
       if (server) waiter.lastSeen = server;
-      let done: boolean;
       try {
-        done = waiter.accept(server);
+        if (waiter.accept(server)) this.settle(waiter, () => waiter.resolve(server));
       } catch (error) {
-        this.waiters.delete(waiter);
-        waiter.reject(error);
-        continue;
-      }
-      if (done) {
-        this.waiters.delete(waiter);
-        waiter.resolve(server);
-      } else if (now >= waiter.deadline) {
-        this.waiters.delete(waiter);
-        waiter.reject(new PollTimeoutError(waiter.serverId, waiter.lastSeen, waiter.timeoutMs));
+        this.settle(waiter, () => waiter.reject(error));
       }
     }
+  }
+
+  private settle(waiter: Waiter<T>, finish: () => void): void {
+    clearTimeout(waiter.timer);
+    this.waiters.delete(waiter);
+    finish();
   }
 }

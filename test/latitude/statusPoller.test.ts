@@ -13,6 +13,19 @@ describe("StatusPoller", () => {
     expect(poller.listCalls).toBe(3);
   });
 
+  it("keeps to one list call per interval across waits that follow one another", async () => {
+    const poller = new StatusPoller<PolledServer>(() => Promise.resolve([{ id: "sv_1", status: "on" }]), 40);
+    const started = Date.now();
+    for (let i = 0; i < 4; i++) await poller.waitFor("sv_1", () => true, 1000);
+    expect(poller.listCalls).toBe(4);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(3 * 40 - 5);
+  });
+
+  it("times out on its deadline even while the list call is stuck", async () => {
+    const poller = new StatusPoller<PolledServer>(() => new Promise(() => undefined), 10);
+    await expect(poller.waitFor("sv_1", () => true, 60)).rejects.toBeInstanceOf(PollTimeoutError);
+  });
+
   it("reports a server that left the list as undefined", async () => {
     const poller = new StatusPoller<PolledServer>(() => Promise.resolve([]), 10);
     await expect(poller.waitFor("sv_gone", (s) => s === undefined, 1000)).resolves.toBeUndefined();

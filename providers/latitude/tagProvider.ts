@@ -1,0 +1,138 @@
+// The Latitude Tag dynamic provider. Latitude enforces unique tag names per team and our tag name
+// carries the Pulumi project and stack, so a tag with exactly our name is ours (left by an
+// interrupted create): create adopts it instead of failing on NAME_ALREADY_TAKEN.
+// This object is serialized into state: dependencies are local modules or require()d inside.
+import type * as pulumi from "@pulumi/pulumi";
+import type { LatitudeClient } from "./client";
+import { LatitudeApiError, LatitudeUnknownOutcomeError } from "./errors";
+import { errorText, providerClient, rememberProviderConfig } from "./providerRuntime";
+import type { Tag } from "./schemas";
+import { UNKNOWN } from "./serverDecisions";
+
+export const TAG_NAME_MAX = 40;
+const COLOR = /^#[0-9a-fA-F]{6}$/;
+
+export interface TagInputs {
+  /** Bumped with the provider code, so the engine stores the new code in state. */
+  providerVersion: string;
+  /** At most 40 characters, unique per team. */
+  name: string;
+  /** Managed only when set: left out, whatever the tag carries is kept. */
+  description?: string;
+  /** "#rrggbb"; managed only when set (Latitude's default is #ffffff). */
+  color?: string;
+}
+
+export interface TagOutputs extends Omit<TagInputs, "description" | "color"> {
+  tagId: string;
+  /** As Latitude holds it ("" when none). */
+  description: string;
+  color: string;
+}
+
+type TagPatch = Parameters<LatitudeClient["updateTag"]>[1];
+
+const known = (value: unknown): boolean => value !== undefined && value !== UNKNOWN;
+
+function outputsOf(inputs: TagInputs, tag: Tag): TagOutputs {
+  return { ...inputs, tagId: tag.id, name: tag.name, description: tag.description ?? "", color: tag.color ?? "#ffffff" };
+}
+
+/** What to PATCH so the tag matches the inputs; `current` is what Latitude (or state) holds. */
+function tagPatch(current: { name: string; description: string; color: string }, news: TagInputs): TagPatch {
+  const patch: TagPatch = {};
+  if (current.name !== news.name) patch.name = news.name;
+  if (news.description !== undefined && news.description !== current.description) patch.description = news.description;
+  if (news.color !== undefined && news.color.toLowerCase() !== current.color.toLowerCase()) patch.color = news.color;
+  return patch;
+}
+
+async function findByName(client: LatitudeClient, name: string): Promise<Tag | undefined> {
+  return (await client.listTags()).find((tag) => tag.name === name);
+}
+
+async function adoptOrCreate(client: LatitudeClient, inputs: TagInputs): Promise<Tag> {
+  const existing = await findByName(client, inputs.name);
+  if (existing) return existing;
+  try {
+    return await client.createTag({
+      name: inputs.name,
+      ...(inputs.description !== undefined ? { description: inputs.description } : {}),
+      ...(inputs.color !== undefined ? { color: inputs.color } : {}),
+    });
+  } catch (error) {
+    // The POST may have gone through (lost response) or raced another run: look before failing.
+    const raced = error instanceof LatitudeApiError && error.code === "NAME_ALREADY_TAKEN";
+    if (raced || error instanceof LatitudeUnknownOutcomeError) {
+      const created = await findByName(client, inputs.name);
+      if (created) return created;
+    }
+    if (error instanceof LatitudeApiError && error.status === 422) {
+      throw new Error(`Latitude tag "${inputs.name}": ${errorText(error)}; tag names are unique per team (case and spacing ignored), so choose another tag name`);
+    }
+    throw error;
+  }
+}
+
+export const tagProvider: pulumi.dynamic.ResourceProvider<TagInputs, TagOutputs> = {
+  configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
+    rememberProviderConfig(request.config);
+    return Promise.resolve();
+  },
+
+  check(_olds: TagInputs, news: TagInputs): Promise<pulumi.dynamic.CheckResult<TagInputs>> {
+    const failures: pulumi.dynamic.CheckFailure[] = [];
+    if (known(news.name)) {
+      if (typeof news.name !== "string" || news.name.trim() === "") failures.push({ property: "name", reason: "a Latitude tag needs a name" });
+      else if (news.name.length > TAG_NAME_MAX) failures.push({ property: "name", reason: `Latitude tag names have at most ${TAG_NAME_MAX} characters, "${news.name}" has ${news.name.length}` });
+    }
+    if (known(news.color) && !COLOR.test(String(news.color))) failures.push({ property: "color", reason: `expected a colour like "#1f6feb", got ${JSON.stringify(news.color)}` });
+    if (known(news.description) && String(news.description).length > 255) failures.push({ property: "description", reason: "Latitude tag descriptions have at most 255 characters" });
+    return Promise.resolve({ inputs: news, failures });
+  },
+
+  diff(_id: string, olds: TagOutputs, news: TagInputs): Promise<pulumi.dynamic.DiffResult> {
+    // Every tag field is patched in place: a tag id is referenced by servers and VLANs.
+    const changes = Object.keys(tagPatch(olds, news)).length > 0 || olds.providerVersion !== news.providerVersion;
+    return Promise.resolve({ changes, replaces: [], deleteBeforeReplace: false });
+  },
+
+  async create(inputs: TagInputs): Promise<pulumi.dynamic.CreateResult<TagOutputs>> {
+    const client = providerClient();
+    let tag = await adoptOrCreate(client, inputs);
+    // An adopted tag may carry an older description or colour.
+    const patch = tagPatch({ name: tag.name, description: tag.description ?? "", color: tag.color ?? "#ffffff" }, inputs);
+    if (Object.keys(patch).length > 0) tag = await client.updateTag(tag.id, patch);
+    return { id: tag.id, outs: outputsOf(inputs, tag) };
+  },
+
+  async read(id: string, props?: TagOutputs): Promise<pulumi.dynamic.ReadResult<TagOutputs>> {
+    if (!props) throw new Error(`importing Latitude tag ${id} is not supported: dynamic resources cannot be imported`);
+    // No single GET for tags: read by listing.
+    const tag = (await providerClient().listTags()).find((t) => t.id === id);
+    // Deleted behind our back: an empty id tells `pulumi refresh` to drop it from state.
+    if (!tag) return { id: "", props: {} as TagOutputs };
+    return { id, props: { ...props, name: tag.name, description: tag.description ?? "", color: tag.color ?? "#ffffff" } };
+  },
+
+  async update(id: string, olds: TagOutputs, news: TagInputs): Promise<pulumi.dynamic.UpdateResult<TagOutputs>> {
+    const patch = tagPatch(olds, news);
+    if (Object.keys(patch).length === 0) return { outs: { ...olds, ...news, description: olds.description, color: olds.color, tagId: id } };
+    try {
+      return { outs: outputsOf(news, await providerClient().updateTag(id, patch)) };
+    } catch (error) {
+      if (error instanceof LatitudeApiError && error.status === 404) {
+        throw new Error(`Latitude tag ${id} ("${olds.name}") no longer exists; run \`pulumi refresh\` to drop it from state, then \`pulumi up\` creates it again`);
+      }
+      if (error instanceof LatitudeApiError && error.status === 422) {
+        throw new Error(`renaming Latitude tag "${olds.name}" to "${news.name}": ${errorText(error)}; tag names are unique per team, so choose another name`);
+      }
+      throw error;
+    }
+  },
+
+  async delete(id: string): Promise<void> {
+    // false (404) means already gone, which is what we wanted.
+    await providerClient().deleteTag(id);
+  },
+};

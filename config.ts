@@ -4,6 +4,7 @@
 // so a secret never passes through the plain-text StackConfig.
 import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_KEYS, parseConfig, type StackConfig } from "./config/schema";
+import type { ConfigSource } from "./providers/latitude/credentials";
 
 export type * from "./config/schema";
 export { ConfigError, nodeHostname } from "./config/schema";
@@ -17,4 +18,12 @@ export function loadConfig(): StackConfig {
     if (value !== undefined) raw[key] = value;
   }
   return parseConfig(raw, { stack: pulumi.getStack(), project: pulumi.getProject() });
+}
+
+/**
+ * The `latitudesh:*` keys for the program's own read-only Latitude lookups (plans, stock, an
+ * adopted project). The API key stays inside the client: it is never a resource input or output.
+ */
+export function latitudeConfigSource(): ConfigSource {
+  return { get: (key) => (key.startsWith("latitudesh:") ? pulumi.runtime.getConfig(key) : undefined) };
 }

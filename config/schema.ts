@@ -5,8 +5,10 @@ import { parseIpv4Cidr } from "./cidr";
 import { isLatitudeHostname, LATITUDE_HOSTNAME_MAX_LENGTH, nodeHostname } from "./hostname";
 import { type ConfigIssue, ConfigError, describeIssue, expecting, fromZodIssues, keyPath, show } from "./issues";
 import type { LatitudeConfig, NodeConfig, ProjectConfig, StackConfig } from "./types";
+import { defaultControlPlaneCount, defaultRole } from "../components/fleet/roles";
 import {
   adoptSchema,
+  deployTimeoutSchema,
   createSchema,
   githubOrgSchema,
   ipxeUrlSchema,
@@ -45,6 +47,7 @@ const KEY_KINDS = {
   sshKeys: "json",
   vlan: "json",
   allowReinstall: "boolean",
+  deployTimeoutMinutes: "json",
   githubOrg: "string",
 } as const;
 
@@ -61,6 +64,7 @@ export const CONFIG_DEFAULTS: Readonly<Partial<Record<ConfigKey, string>>> = {
   operatingSystem: "ipxe",
   sshKeys: "[]",
   allowReinstall: "false",
+  deployTimeoutMinutes: "30",
 };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -142,6 +146,7 @@ export function parseConfig(raw: Record<string, unknown>, ctx: { stack: string; 
     const sshKeys = check("sshKeys", sshKeysSchema);
     const vlan = check("vlan", vlanSchema.optional());
     const allowReinstall = check("allowReinstall", z.boolean(expecting("true or false")));
+    const deployTimeout = check("deployTimeoutMinutes", deployTimeoutSchema);
 
     // Cross-key rules run on whatever parsed, so one run reports as much as possible.
     if (nodes.ok) {
@@ -151,6 +156,13 @@ export function parseConfig(raw: Record<string, unknown>, ctx: { stack: string; 
           "nodes",
           [],
           `expected at least one node that can be a control plane (role "controlplane" or no role), got only role "worker"`,
+        );
+      } else if (!nodes.value.some((node, i) => (node.role ?? defaultRole(i, nodes.value.length)) === "controlplane")) {
+        const defaults = defaultControlPlaneCount(nodes.value.length);
+        report(
+          "nodes",
+          [],
+          `expected a control plane among the first ${defaults} node${defaults === 1 ? "" : "s"} (the rest default to workers) or a node with role "controlplane", got none`,
         );
       }
     }
@@ -203,11 +215,12 @@ export function parseConfig(raw: Record<string, unknown>, ctx: { stack: string; 
     }
 
     if (!(project.ok && site.ok && plan.ok && billing.ok && nodes.ok && prefix.ok && os.ok)) return FAILED;
-    if (!(ipxeUrl.ok && sshKeys.ok && vlan.ok && allowReinstall.ok)) return FAILED;
+    if (!(ipxeUrl.ok && sshKeys.ok && vlan.ok && allowReinstall.ok && deployTimeout.ok)) return FAILED;
     const nodeConfigs = nodes.value.map(
       (node): NodeConfig => ({
         ...node,
         plan: node.plan ?? plan.value,
+        allowReplace: node.allowReplace ?? false,
         hostname: nodeHostname(prefix.value, ctx.stack, node.name),
       }),
     );
@@ -225,6 +238,7 @@ export function parseConfig(raw: Record<string, unknown>, ctx: { stack: string; 
         sshKeys: sshKeys.value,
         ...(vlan.value !== undefined && { vlan: vlan.value }),
         allowReinstall: allowReinstall.value,
+        deployTimeoutMinutes: deployTimeout.value,
       },
     };
   }

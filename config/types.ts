@@ -26,6 +26,8 @@ export interface NodeConfig {
   readonly plan: string;
   /** `${hostnamePrefix}-${stack}-${name}`, lower-cased, valid for Latitude. */
   readonly hostname: string;
+  /** Named explicitly: this control plane may be replaced or reinstalled. */
+  readonly allowReplace: boolean;
 }
 
 export interface SshKeyConfig {
@@ -53,6 +55,8 @@ export interface LatitudeConfig {
   readonly sshKeys: readonly SshKeyConfig[];
   readonly vlan?: VlanConfig;
   readonly allowReinstall: boolean;
+  /** How long a deploy may take before the server is reported failed (kept in state, replaced next time). */
+  readonly deployTimeoutMinutes: number;
 }
 
 interface StackConfigBase {

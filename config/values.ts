@@ -64,8 +64,9 @@ const nodeSchema = z.strictObject(
       .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, expecting(NODE_NAME)),
     role: z.enum(["controlplane", "worker"]).optional(),
     plan: planSchema.optional(),
+    allowReplace: z.boolean(expecting("true or false")).optional(),
   },
-  strictObjectError(["name", "role", "plan"]),
+  strictObjectError(["name", "role", "plan", "allowReplace"]),
 );
 export const nodesSchema = z
   .array(nodeSchema, expectingList(NODES))
@@ -78,6 +79,9 @@ export const prefixSchema = z
   .string(expecting(PREFIX))
   .max(20, expecting(PREFIX))
   .regex(/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/, expecting(PREFIX));
+
+const TIMEOUT = "a number of minutes from 0.05 to 240";
+export const deployTimeoutSchema = z.number(expecting(TIMEOUT)).min(0.05, expecting(TIMEOUT)).max(240, expecting(TIMEOUT));
 
 const OS = '"ipxe" or an operating system slug (lower-case letters, digits and "_", e.g. "ubuntu_24_04_x64_lts")';
 export const osSchema = z

@@ -31,13 +31,14 @@ const CTO_TEST: StackConfig = {
     plan: "c2-small-x86",
     billing: "hourly",
     nodes: [
-      { name: "cp1", role: "controlplane", plan: "c2-small-x86", hostname: "cto-cto-test-cp1" },
-      { name: "worker1", role: "worker", plan: "c2-small-x86", hostname: "cto-cto-test-worker1" },
+      { name: "cp1", role: "controlplane", plan: "c2-small-x86", hostname: "cto-cto-test-cp1", allowReplace: false },
+      { name: "worker1", role: "worker", plan: "c2-small-x86", hostname: "cto-cto-test-worker1", allowReplace: false },
     ],
     hostnamePrefix: "cto",
     operatingSystem: "ipxe",
     sshKeys: [],
     allowReinstall: false,
+    deployTimeoutMinutes: 30,
   },
 };
 
@@ -83,13 +84,14 @@ describe("parseConfig: valid configurations", () => {
         plan: "c3-small-x86",
         billing: "hourly",
         nodes: [
-          { name: "a", plan: "c3-small-x86", hostname: "cto-qa-a" },
-          { name: "b", plan: "c3-large-x86", hostname: "cto-qa-b" },
+          { name: "a", plan: "c3-small-x86", hostname: "cto-qa-a", allowReplace: false },
+          { name: "b", plan: "c3-large-x86", hostname: "cto-qa-b", allowReplace: false },
         ],
         hostnamePrefix: "cto",
         operatingSystem: "ipxe",
         sshKeys: [],
         allowReinstall: false,
+        deployTimeoutMinutes: 30,
       },
     });
   });
@@ -330,6 +332,7 @@ describe("Pulumi.yaml and the stack files", () => {
       sshKeys: undefined,
       vlan: undefined,
       allowReinstall: "boolean",
+      deployTimeoutMinutes: undefined,
       githubOrg: "string",
     });
   });

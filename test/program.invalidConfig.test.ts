@@ -55,7 +55,8 @@ describe("the program with an invalid configuration", () => {
     const text = asPulumiText(fixture.raw);
     pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(text).map(([key, value]) => [`cto-metal:${key}`, value])));
     vi.resetModules();
-    await expect(import("../index")).rejects.toThrow(expectedMessage(fixture, stack));
+    const program = (await import("../index")).default;
+    await expect(program()).rejects.toThrow(expectedMessage(fixture, stack));
     expect(emulator.requests).toEqual([]);
     expect(registered).toEqual([]);
   });

@@ -20,12 +20,14 @@ export function defaultControlPlaneCount(count: number): number {
   return count <= 2 ? 1 : 3;
 }
 
+/** The role of the node at `index` of `count` nodes when the config gives none. */
+export function defaultRole(index: number, count: number): NodeRole {
+  return index < defaultControlPlaneCount(count) ? "controlplane" : "worker";
+}
+
 export function assignRoles(nodes: readonly RoleInput[]): NodeWithRole[] {
   const controlPlanes = defaultControlPlaneCount(nodes.length);
-  const assigned = nodes.map((node, index) => ({
-    name: node.name,
-    role: node.role ?? (index < controlPlanes ? "controlplane" : "worker"),
-  }));
+  const assigned = nodes.map((node, index) => ({ name: node.name, role: node.role ?? defaultRole(index, nodes.length) }));
   if (nodes.length > 0 && !assigned.some((node) => node.role === "controlplane")) {
     throw new Error(
       `cto-metal:nodes: no node is a control plane (nodes after the first ${controlPlanes} default to workers); give one of them "role": "controlplane"`,

@@ -1,0 +1,106 @@
+// The whole program under Pulumi mocks, with its read-only Latitude lookups served by the emulator:
+// what it registers for cto-test, that it only reads, and that the API key reaches no input.
+import * as pulumi from "@pulumi/pulumi";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { startEmulator, type Emulator } from "./emulator";
+
+const SENTINEL_CONFIG = "sentinel-config-token-7d1e";
+const SENTINEL_ENV = "sentinel-env-token-42ab";
+let emulator: Emulator;
+const registered: Array<{ type: string; name: string; inputs: Record<string, unknown> }> = [];
+
+const CTO_TEST = {
+  "cto-metal:project": '{"name":"cto-test","provisioningType":"on_demand"}',
+  "cto-metal:site": "MIA2",
+  "cto-metal:plan": "c2-small-x86",
+  "cto-metal:billing": "hourly",
+  "cto-metal:nodes": '[{"name":"cp1","role":"controlplane"},{"name":"worker1","role":"worker"}]',
+};
+
+async function runProgram(config: Record<string, string>) {
+  registered.length = 0;
+  emulator.clearLog();
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        registered.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown> });
+        const state: Record<string, unknown> = { ...(args.inputs as Record<string, unknown>) };
+        if (args.type.endsWith(":Server")) Object.assign(state, { serverId: `sv_${args.name}`, primaryIpv4: "127.0.0.7" });
+        if (args.type.endsWith(":Project")) state["projectId"] = "proj_new";
+        if (args.type.endsWith(":Tag")) state["tagId"] = "tag_new";
+        return { id: `${args.name}-id`, state };
+      },
+      call: (args) => {
+        throw new Error(`unexpected invoke ${args.token}`);
+      },
+    },
+    "cto-metal",
+    "cto-test",
+  );
+  pulumi.runtime.setAllConfig({ ...config, "latitudesh:authToken": SENTINEL_CONFIG }, ["latitudesh:authToken"]);
+  vi.resetModules();
+  const program = (await import("../index")).default;
+  return program();
+}
+
+const value = (output: unknown): Promise<unknown> =>
+  new Promise((resolve) => {
+    (output as pulumi.Output<unknown>).apply((v) => resolve(v));
+  });
+
+beforeAll(async () => {
+  emulator = await startEmulator();
+  vi.stubEnv("LATITUDESH_API_URL", emulator.url);
+  vi.stubEnv("LATITUDESH_AUTH_TOKEN", SENTINEL_ENV);
+});
+afterAll(async () => {
+  vi.unstubAllEnvs();
+  await emulator.close();
+});
+
+describe("the program for cto-test", () => {
+  it("registers the fleet, prices it from the catalogue and only reads from Latitude", async () => {
+    const outputs = (await runProgram(CTO_TEST)) as unknown as Record<string, unknown>;
+    await vi.waitFor(() => expect(registered).toHaveLength(5));
+    expect(registered.map((r) => `${r.type} ${r.name}`).sort()).toEqual(
+      [
+        "cto:fleet:ServerFleet cto",
+        "pulumi-nodejs:dynamic/latitude:Project cto-project",
+        "pulumi-nodejs:dynamic/latitude:Server cto-cp1",
+        "pulumi-nodejs:dynamic/latitude:Server cto-worker1",
+        "pulumi-nodejs:dynamic/latitude:Tag cto-tag",
+      ].sort(),
+    );
+    expect(await value(outputs["costPerHourUsd"])).toBe(0.4);
+    expect(await value(outputs["costPerMonthUsd"])).toBe(292);
+    expect(await value(outputs["nodes"])).toEqual([
+      { name: "cp1", role: "controlplane", serverId: "sv_cto-cp1", hostname: "cto-cto-test-cp1", publicIp: "127.0.0.7" },
+      { name: "worker1", role: "worker", serverId: "sv_cto-worker1", hostname: "cto-cto-test-worker1", publicIp: "127.0.0.7" },
+    ]);
+    expect(emulator.requests.length).toBeGreaterThan(0);
+    expect(emulator.requests.every((r) => r.method === "GET")).toBe(true);
+  });
+
+  it("puts the API key from config or environment in no registered input", async () => {
+    await runProgram(CTO_TEST);
+    await vi.waitFor(() => expect(registered).toHaveLength(5));
+    const everything = JSON.stringify(registered);
+    expect(everything).not.toContain(SENTINEL_CONFIG);
+    expect(everything).not.toContain(SENTINEL_ENV);
+    // the provider code itself is an input (__provider): it must not carry the key either
+    expect(registered.some((r) => typeof r.inputs["__provider"] === "string")).toBe(true);
+  });
+
+  it("stops before registering anything when the plan is out of stock at the site", async () => {
+    await expect(runProgram({ ...CTO_TEST, "cto-metal:site": "DAL" })).rejects.toThrow(
+      /^Latitude catalogue check failed:\n {2}- cto-metal:plan \(nodes cp1, worker1\): plan c2-small-x86 is out of stock in DAL/,
+    );
+    expect(registered).toEqual([]);
+    expect(emulator.requests.every((r) => r.method === "GET")).toBe(true);
+  });
+
+  it("adopts a project by slug, and names the key when the slug does not exist", async () => {
+    await expect(runProgram({ ...CTO_TEST, "cto-metal:project": '{"slug":"no-such-project"}' })).rejects.toThrow(/^cto-metal:project:/);
+    expect(registered).toEqual([]);
+  });
+});

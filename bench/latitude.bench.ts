@@ -3,10 +3,12 @@
 //
 //   npx tsx bench/latitude.bench.ts deploy  [--deploy-ms 600000]   ours vs a Terraform-style 30 s poll
 //   npx tsx bench/latitude.bench.ts fleet20 [--deploy-ms 60000]    20 servers under the real rate limit
+//   --log-file <path>: also write the emulator's request log (JSON lines, no bodies) for evidence.
 //
 // Each scenario prints one JSON summary, then one human line. Production settings throughout:
 // LATITUDESH_POLL_INTERVAL_MS and LATITUDESH_RATE_WINDOW_MS are removed, so the provider polls every
 // 10 s and paces 18 writes + 55 reads per 60 s, and the emulator enforces the real 60 + 20 per 60 s.
+import { writeFileSync } from "node:fs";
 import * as os from "node:os";
 import { parseArgs } from "node:util";
 import { LatitudeClient } from "../providers/latitude/client";
@@ -183,16 +185,26 @@ interface Bench {
   deployMs: number;
   /** Time zero of the timelines: set just before the first client request. */
   startedAt: number;
+  logFile?: string;
 }
 
-async function openBench(deployMs: number): Promise<Bench> {
+async function openBench(deployMs: number, logFile: string | undefined): Promise<Bench> {
   const emulator = await startEmulator({ deployMs, talosPort: await freePort(), rateLimit: REAL_RATE_LIMIT });
   process.env["LATITUDESH_API_URL"] = emulator.url;
   delete process.env["LATITUDESH_POLL_INTERVAL_MS"];
   delete process.env["LATITUDESH_RATE_WINDOW_MS"];
   // Projects and the tag are made with a key of their own, so they count against no client.
   const setup = new LatitudeClient({ apiUrl: emulator.url, apiKey: "bench-setup" });
-  return { emulator, watch: new ReadyWatch(emulator), setup, deployMs, startedAt: Date.now() };
+  return { emulator, watch: new ReadyWatch(emulator), setup, deployMs, startedAt: Date.now(), logFile };
+}
+
+async function closeBench(bench: Bench): Promise<void> {
+  bench.watch.stop();
+  await bench.emulator.close();
+  if (bench.logFile) {
+    const line = ({ body: _body, ...entry }: RequestLogEntry): string => JSON.stringify({ ...entry, t: seconds(entry.startedAt - bench.startedAt), kind: kindOf(entry) });
+    writeFileSync(bench.logFile, bench.emulator.requests.map(line).join("\n") + "\n");
+  }
 }
 
 function inputsFor(bench: Bench, projectId: string, tagIds: string[], hostnames: readonly string[]): ServerInputs[] {
@@ -225,7 +237,7 @@ function groupReport(bench: Bench, apiKey: string, outcomes: readonly Outcome[],
   const entries = requestsOf(bench.emulator, apiKey);
   const servers = outcomes.map((outcome) => {
     const post = entries.find((entry) => entry.method === "POST" && entry.path === "/servers" && postedHostname(entry) === outcome.hostname);
-    const patch = entries.find((entry) => entry.method === "PATCH" && entry.path === `/servers/${outcome.id}`);
+    const patch = entries.find((entry) => entry.method === "PATCH" && entry.path === `/servers/${outcome.id}` && entry.status < 400);
     const observed = outcome.id ? (readyOn === "talos" ? bench.watch.talosAt : bench.watch.onAt).get(outcome.id) : undefined;
     const at = (t: number | undefined): number | null => (t === undefined ? null : seconds(t - bench.startedAt));
     return {
@@ -271,8 +283,8 @@ function environment(bench: Bench, scenario: string) {
   };
 }
 
-async function deployScenario(deployMs: number, fleetSize: number): Promise<void> {
-  const bench = await openBench(deployMs);
+async function deployScenario(bench: Bench, fleetSize: number): Promise<void> {
+  const deployMs = bench.deployMs;
   try {
     const projects = await Promise.all(["ours-1", "fixed-1", `ours-${fleetSize}`, `fixed-${fleetSize}`].map((name) => bench.setup.createProject({ name: `bench-${name}`, provisioning_type: "on_demand" })));
     const [p1, p2, p3, p4] = projects.map((project) => project.id) as [string, string, string, string];
@@ -306,13 +318,12 @@ async function deployScenario(deployMs: number, fleetSize: number): Promise<void
     );
     if (failed > 0) process.exitCode = 1;
   } finally {
-    bench.watch.stop();
-    await bench.emulator.close();
+    await closeBench(bench);
   }
 }
 
-async function fleetScenario(deployMs: number, count: number): Promise<void> {
-  const bench = await openBench(deployMs);
+async function fleetScenario(bench: Bench, count: number): Promise<void> {
+  const deployMs = bench.deployMs;
   try {
     const projectId = (await bench.setup.createProject({ name: "bench-fleet", provisioning_type: "on_demand" })).id;
     const tag = await bench.setup.createTag({ name: "cto-metal-bench" });
@@ -326,9 +337,11 @@ async function fleetScenario(deployMs: number, count: number): Promise<void> {
     const group = groupReport(bench, key, outcomes, "talos");
     const entries = requestsOf(bench.emulator, key);
     const writes = entries.filter((entry) => entry.method !== "GET");
-    const posts = writes.filter((entry) => entry.method === "POST").length;
+    // The floor counts the writes the job needs (accepted ones); a write refused with 429 is retried.
+    const needed = writes.filter((entry) => entry.status < 400);
+    const posts = needed.filter((entry) => entry.method === "POST").length;
     const windowMs = REAL_RATE_LIMIT.windowMs;
-    const windows = Math.ceil(writes.length / DEFAULT_WRITE_LIMIT.limit);
+    const windows = Math.ceil(needed.length / DEFAULT_WRITE_LIMIT.limit);
     const perWindow = (list: readonly RequestLogEntry[]): number[] => {
       const counts: number[] = [];
       for (const entry of list) {
@@ -343,7 +356,8 @@ async function fleetScenario(deployMs: number, count: number): Promise<void> {
       wallS: seconds(wallMs),
       ...group,
       writeBudget: {
-        writes: writes.length,
+        writesSent: writes.length,
+        writesNeeded: needed.length,
         floorWindows: windows,
         // The last write cannot go before (windows − 1) full windows; the last POST's deploy adds to it.
         floorLastWriteS: seconds((windows - 1) * windowMs),
@@ -362,24 +376,24 @@ async function fleetScenario(deployMs: number, count: number): Promise<void> {
     console.log(JSON.stringify(summary, null, 2));
     const kinds = Object.entries(group.requests.perServer).map(([kind, n]) => `${kind} ${n}`).join(", ");
     console.log(
-      `fleet${count}: ${count - group.failed}/${count} servers ready in ${summary.wallS} s (write floor: ${writes.length} writes / ${DEFAULT_WRITE_LIMIT.limit} = ${windows} windows, ≥ ${summary.writeBudget.floorWallS} s); ` +
+      `fleet${count}: ${count - group.failed}/${count} servers ready in ${summary.wallS} s (write floor: ${needed.length} writes / ${DEFAULT_WRITE_LIMIT.limit} = ${windows} windows, ≥ ${summary.writeBudget.floorWallS} s); ` +
         `${group.requests.total} requests = ${group.requests.perServerTotal}/server (${kinds}); 429s: ${summary.status429InEmulatorLog} in the emulator log, ${summary.status429ReachingCaller} reaching the caller`,
     );
     if (group.failed > 0 || summary.status429ReachingCaller > 0) process.exitCode = 1;
   } finally {
-    bench.watch.stop();
-    await bench.emulator.close();
+    await closeBench(bench);
   }
 }
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { "deploy-ms": { type: "string" } } });
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { "deploy-ms": { type: "string" }, "log-file": { type: "string" } } });
   const scenario = positionals[0] ?? "deploy";
   const deployMs = values["deploy-ms"] !== undefined ? Number(values["deploy-ms"]) : scenario === "deploy" ? 600_000 : 60_000;
   if (!Number.isInteger(deployMs) || deployMs < 100) throw new Error(`--deploy-ms expects an integer number of milliseconds ≥ 100, got ${values["deploy-ms"]}`);
-  if (scenario === "deploy") await deployScenario(deployMs, 10);
-  else if (scenario === "fleet20") await fleetScenario(deployMs, 20);
-  else throw new Error(`unknown scenario "${scenario}": expected deploy or fleet20`);
+  if (scenario !== "deploy" && scenario !== "fleet20") throw new Error(`unknown scenario "${scenario}": expected deploy or fleet20`);
+  const bench = await openBench(deployMs, values["log-file"]);
+  if (scenario === "deploy") await deployScenario(bench, 10);
+  else await fleetScenario(bench, 20);
 }
 
 main().catch((error: unknown) => {

@@ -6,7 +6,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { LatitudeClient } from "./client";
 import { LatitudeApiError, LatitudeUnknownOutcomeError } from "./errors";
-import { errorText, providerClient, rememberProviderConfig } from "./providerRuntime";
+import { errorText, providerClient, rememberProviderConfig, withEncodableOutputs } from "./providerRuntime";
 import type { Project } from "./schemas";
 import { UNKNOWN } from "./serverDecisions";
 
@@ -107,7 +107,7 @@ export function diffProject(olds: ProjectOutputs, news: ProjectInputs): { replac
   return { replaces, patch, changes: replaces.length > 0 || Object.keys(patch).length > 0 || olds.providerVersion !== news.providerVersion };
 }
 
-export const projectProvider: pulumi.dynamic.ResourceProvider<ProjectInputs, ProjectOutputs> = {
+export const projectProvider: pulumi.dynamic.ResourceProvider<ProjectInputs, ProjectOutputs> = withEncodableOutputs({
   configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
     rememberProviderConfig(request.config);
     return Promise.resolve();
@@ -185,4 +185,4 @@ export const projectProvider: pulumi.dynamic.ResourceProvider<ProjectInputs, Pro
       throw error;
     }
   },
-};
+});

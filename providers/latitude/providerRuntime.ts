@@ -1,6 +1,7 @@
 // What every Latitude dynamic provider needs at run time: the stack config handed over by the
 // engine's `configure` call, and one client per API key. Both live in the process-wide shared
 // state: each provider is serialized separately, and the key must never be captured in code.
+import type * as pulumi from "@pulumi/pulumi";
 import { LatitudeClient } from "./client";
 import { resolveCredentials, type ConfigSource } from "./credentials";
 import { DEFAULT_READ_LIMIT, DEFAULT_WRITE_LIMIT } from "./rateLimiter";
@@ -75,4 +76,23 @@ export function initFailure(id: string, properties: object, reason: string): Err
 
 export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** A copy without `undefined` properties (deeply): the dynamic-provider host cannot encode them. */
+export function definedOnly<T>(value: T): T {
+  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
+}
+
+/**
+ * Wraps a provider so every output it returns is encodable: the host turns outputs into a protobuf
+ * Struct, which throws on an `undefined` property ("Unexpected struct type") and fails the run.
+ */
+export function withEncodableOutputs<I, O>(provider: pulumi.dynamic.ResourceProvider<I, O>): pulumi.dynamic.ResourceProvider<I, O> {
+  const { create, read, update } = provider;
+  return {
+    ...provider,
+    ...(create && { create: async (inputs: I) => definedOnly(await create.call(provider, inputs)) }),
+    ...(read && { read: async (id: string, props?: O) => definedOnly(await read.call(provider, id, props)) }),
+    ...(update && { update: async (id: string, olds: O, news: I) => definedOnly(await update.call(provider, id, olds, news)) }),
+  };
 }

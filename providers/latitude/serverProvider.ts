@@ -5,7 +5,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { LatitudeClient } from "./client";
 import { LatitudeApiError, LatitudeUnknownOutcomeError } from "./errors";
-import { errorText, initFailure, providerClient, rememberProviderConfig } from "./providerRuntime";
+import { errorText, initFailure, providerClient, rememberProviderConfig, withEncodableOutputs } from "./providerRuntime";
 import { awaitReady, DeployFailedError } from "./readiness";
 import type { Server } from "./schemas";
 import { diffServer, refusedChanges } from "./serverDecisions";
@@ -78,7 +78,7 @@ async function waitUntilReady(client: LatitudeClient, id: string, inputs: Server
   });
 }
 
-export const serverProvider: pulumi.dynamic.ResourceProvider<ServerInputs, ServerOutputs> = {
+export const serverProvider: pulumi.dynamic.ResourceProvider<ServerInputs, ServerOutputs> = withEncodableOutputs({
   configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
     rememberProviderConfig(request.config);
     return Promise.resolve();
@@ -176,5 +176,5 @@ export const serverProvider: pulumi.dynamic.ResourceProvider<ServerInputs, Serve
     // Gone from the project's list: only then is the deletion done.
     await client.serverPoller(props.projectId).waitFor(id, (server) => server === undefined, Math.max(60, props.deployTimeoutSeconds) * 1000);
   },
-};
+});
 

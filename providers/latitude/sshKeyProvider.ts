@@ -5,7 +5,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { LatitudeClient } from "./client";
 import { LatitudeApiError, LatitudeUnknownOutcomeError } from "./errors";
-import { errorText, providerClient, rememberProviderConfig } from "./providerRuntime";
+import { errorText, providerClient, rememberProviderConfig, withEncodableOutputs } from "./providerRuntime";
 import type { SshKey } from "./schemas";
 import { UNKNOWN } from "./serverDecisions";
 
@@ -80,7 +80,7 @@ export function diffSshKey(olds: SshKeyOutputs, news: SshKeyInputs): { replaces:
   return { replaces, patch, changes: replaces.length > 0 || patch.length > 0 || olds.providerVersion !== news.providerVersion };
 }
 
-export const sshKeyProvider: pulumi.dynamic.ResourceProvider<SshKeyInputs, SshKeyOutputs> = {
+export const sshKeyProvider: pulumi.dynamic.ResourceProvider<SshKeyInputs, SshKeyOutputs> = withEncodableOutputs({
   configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
     rememberProviderConfig(request.config);
     return Promise.resolve();
@@ -135,4 +135,4 @@ export const sshKeyProvider: pulumi.dynamic.ResourceProvider<SshKeyInputs, SshKe
     // The client accepts the 200 {"meta":{}} this route answers; 404 means already gone.
     await providerClient().deleteSshKey(id);
   },
-};
+});

@@ -5,7 +5,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { LatitudeClient } from "./client";
 import { LatitudeApiError, LatitudeUnknownOutcomeError } from "./errors";
-import { errorText, providerClient, rememberProviderConfig } from "./providerRuntime";
+import { errorText, providerClient, rememberProviderConfig, withEncodableOutputs } from "./providerRuntime";
 import type { Tag } from "./schemas";
 import { UNKNOWN } from "./serverDecisions";
 
@@ -74,7 +74,7 @@ async function adoptOrCreate(client: LatitudeClient, inputs: TagInputs): Promise
   }
 }
 
-export const tagProvider: pulumi.dynamic.ResourceProvider<TagInputs, TagOutputs> = {
+export const tagProvider: pulumi.dynamic.ResourceProvider<TagInputs, TagOutputs> = withEncodableOutputs({
   configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
     rememberProviderConfig(request.config);
     return Promise.resolve();
@@ -135,4 +135,4 @@ export const tagProvider: pulumi.dynamic.ResourceProvider<TagInputs, TagOutputs>
     // false (404) means already gone, which is what we wanted.
     await providerClient().deleteTag(id);
   },
-};
+});

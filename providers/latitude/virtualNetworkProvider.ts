@@ -6,7 +6,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { LatitudeClient } from "./client";
 import { LatitudeApiError, LatitudeUnknownOutcomeError } from "./errors";
-import { errorText, pollIntervalMs, providerClient, rememberProviderConfig } from "./providerRuntime";
+import { errorText, pollIntervalMs, providerClient, rememberProviderConfig, withEncodableOutputs } from "./providerRuntime";
 import type { VirtualNetwork } from "./schemas";
 import { UNKNOWN } from "./serverDecisions";
 
@@ -105,7 +105,7 @@ async function holders(client: LatitudeClient, vlanId: string): Promise<string> 
   }
 }
 
-export const virtualNetworkProvider: pulumi.dynamic.ResourceProvider<VirtualNetworkInputs, VirtualNetworkOutputs> = {
+export const virtualNetworkProvider: pulumi.dynamic.ResourceProvider<VirtualNetworkInputs, VirtualNetworkOutputs> = withEncodableOutputs({
   configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
     rememberProviderConfig(request.config);
     return Promise.resolve();
@@ -184,4 +184,4 @@ export const virtualNetworkProvider: pulumi.dynamic.ResourceProvider<VirtualNetw
       delay = Math.min(30_000, Math.ceil(delay * 1.5));
     }
   },
-};
+});

@@ -6,7 +6,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { LatitudeClient } from "./client";
 import { LatitudeUnknownOutcomeError } from "./errors";
-import { errorText, initFailure, pollIntervalMs, providerClient, rememberProviderConfig } from "./providerRuntime";
+import { errorText, initFailure, pollIntervalMs, providerClient, rememberProviderConfig, withEncodableOutputs } from "./providerRuntime";
 import type { VlanAssignment } from "./schemas";
 import { UNKNOWN } from "./serverDecisions";
 import { sharedState } from "./sharedState";
@@ -91,7 +91,7 @@ export function diffVlanAssignment(olds: VlanAssignmentOutputs, news: VlanAssign
   return { replaces: [...replaces], deleteBeforeReplace: false, changes: replaces.length > 0 || bookkeeping };
 }
 
-export const vlanAssignmentProvider: pulumi.dynamic.ResourceProvider<VlanAssignmentInputs, VlanAssignmentOutputs> = {
+export const vlanAssignmentProvider: pulumi.dynamic.ResourceProvider<VlanAssignmentInputs, VlanAssignmentOutputs> = withEncodableOutputs({
   configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
     rememberProviderConfig(request.config);
     return Promise.resolve();
@@ -157,4 +157,4 @@ export const vlanAssignmentProvider: pulumi.dynamic.ResourceProvider<VlanAssignm
       );
     }
   },
-};
+});

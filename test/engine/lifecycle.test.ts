@@ -1,0 +1,177 @@
+// Tier 4: the program's lifecycle through the real engine against the emulator — preview, up,
+// no-change re-runs, refresh, drift, diff semantics, refusals, destroy, and the state audit.
+// Budget: about 3 minutes on 2 cores (simulated deploys take 1 s).
+import type { ConfigMap, Stack } from "@pulumi/pulumi/automation";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startEmulator, type Emulator } from "../emulator";
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { collect, createFixture, engineMissing, stackEnv, type EngineFixture } from "./harness";
+
+const SENTINEL_TOKEN = "sentinel-latitude-token-9f3c1e";
+const missing = engineMissing();
+if (missing) console.warn(`\n*** ENGINE TESTS SKIPPED: ${missing} ***\n`);
+
+let fixture: EngineFixture;
+let emulator: Emulator;
+
+function config(stack: string, nodes: object[], extra: Record<string, string> = {}): ConfigMap {
+  const map: ConfigMap = {
+    "cto-metal:project": { value: JSON.stringify({ name: `engine-${stack}` }) },
+    "cto-metal:site": { value: "MIA2" },
+    "cto-metal:plan": { value: "c2-small-x86" },
+    "cto-metal:nodes": { value: JSON.stringify(nodes) },
+    "cto-metal:deployTimeoutMinutes": { value: "1" },
+    "latitudesh:authToken": { value: SENTINEL_TOKEN, secret: true },
+  };
+  for (const [key, value] of Object.entries(extra)) map[`cto-metal:${key}`] = { value };
+  return map;
+}
+
+const engineEnv = (): Record<string, string> => ({
+  LATITUDESH_API_URL: emulator.url,
+  LATITUDESH_POLL_INTERVAL_MS: "100",
+  LATITUDESH_RATE_WINDOW_MS: "2000",
+});
+
+const writes = () => emulator.requests.filter((r) => r.method !== "GET");
+const stackServers = (stack: string) => emulator.servers().filter((s) => s.hostname.includes(`-${stack}-`));
+
+describe.skipIf(missing !== undefined)("the program through the real engine", () => {
+  beforeAll(async () => {
+    emulator = await startEmulator({ deployMs: 1000 });
+    fixture = await createFixture();
+  });
+  afterAll(async () => {
+    fixture?.cleanup();
+    await emulator?.close();
+  });
+
+  describe("a two-node stack", () => {
+    const name = "two";
+    const nodes = [
+      { name: "cp1", role: "controlplane" },
+      { name: "worker1", role: "worker" },
+    ];
+    let stack: Stack;
+
+    beforeAll(async () => {
+      stack = await fixture.stack(name, config(name, nodes), engineEnv());
+    });
+
+    it("previews a fresh stack without a single write to Latitude", async () => {
+      emulator.clearLog();
+      const preview = await stack.preview(collect(fixture));
+      expect(preview.changeSummary).toMatchObject({ create: 6 });
+      expect(emulator.requests.length).toBeGreaterThan(0);
+      expect(writes()).toEqual([]);
+    });
+
+    it("comes up: servers deploy concurrently and the outputs are set", async () => {
+      emulator.clearLog();
+      const up = await stack.up(collect(fixture));
+      expect(up.summary.result).toBe("succeeded");
+      const outNodes = up.outputs["nodes"]?.value as Array<{ name: string; role: string; publicIp: string; serverId: string }>;
+      expect(outNodes.map((n) => [n.name, n.role])).toEqual([
+        ["cp1", "controlplane"],
+        ["worker1", "worker"],
+      ]);
+      expect(outNodes.every((n) => /^127\./.test(n.publicIp) && /^sv_/.test(n.serverId))).toBe(true);
+      expect(up.outputs["costPerHourUsd"]?.value).toBe(0.4);
+      const posts = emulator.requests.filter((r) => r.method === "POST" && r.path === "/servers").map((r) => r.startedAt);
+      expect(posts).toHaveLength(2);
+      // the second server was bought before the first finished its 1 s deploy
+      expect(Math.max(...posts) - Math.min(...posts)).toBeLessThan(1000);
+      expect(stackServers(name)).toHaveLength(2);
+    });
+
+    it("changes nothing on a second preview, a second up and a refresh", async () => {
+      await stack.preview({ ...collect(fixture), expectNoChanges: true });
+      emulator.clearLog();
+      const again = await stack.up({ ...collect(fixture), expectNoChanges: true });
+      expect(again.summary.resourceChanges).toEqual({ same: 6 });
+      expect(writes()).toEqual([]);
+      await stack.refresh({ ...collect(fixture), expectNoChanges: true });
+    });
+
+    it("notices a server deleted behind its back, and brings it back", async () => {
+      const worker = stackServers(name).find((s) => s.hostname.endsWith("-worker1"));
+      emulator.deleteServerOutOfBand(worker!.id);
+      const refresh = await stack.refresh(collect(fixture));
+      expect(refresh.summary.resourceChanges).toMatchObject({ delete: 1 });
+      const up = await stack.up(collect(fixture));
+      expect(up.summary.resourceChanges).toMatchObject({ create: 1 });
+      expect(stackServers(name).map((s) => s.hostname).sort()).toEqual([`cto-${name}-cp1`, `cto-${name}-worker1`]);
+    });
+
+    it("updates hostnames in place", async () => {
+      await stack.setConfig("cto-metal:hostnamePrefix", { value: "edge" });
+      const before = stackServers(name).map((s) => s.id).sort();
+      const up = await stack.up(collect(fixture));
+      expect(up.summary.resourceChanges).toMatchObject({ update: 2 });
+      // the same servers, renamed: nothing bought, nothing reinstalled
+      expect(stackServers(name).map((s) => s.id).sort()).toEqual(before);
+      expect(stackServers(name).map((s) => s.hostname).sort()).toEqual([`edge-${name}-cp1`, `edge-${name}-worker1`]);
+    });
+
+    it("replaces a worker whose plan changes", async () => {
+      const preview = await stack.preview({ ...collect(fixture), diff: true });
+      expect(preview.changeSummary).toEqual({ same: 6 });
+      await stack.setConfig("cto-metal:nodes", { value: JSON.stringify([nodes[0], { ...nodes[1], plan: "c2-medium-x86" }]) });
+      const replace = await stack.preview(collect(fixture));
+      expect(replace.changeSummary).toMatchObject({ replace: 1 });
+      await stack.setConfig("cto-metal:nodes", { value: JSON.stringify(nodes) });
+    });
+
+    it("refuses an OS change without allowReinstall and a role change, naming the node", async () => {
+      await stack.setConfig("cto-metal:operatingSystem", { value: "ubuntu_24_04_x64_lts" });
+      await expect(stack.preview(collect(fixture))).rejects.toThrow(/changing the operating system ipxe → ubuntu_24_04_x64_lts reinstalls the server and wipes its disks; set cto-metal:allowReinstall to true/);
+      await stack.removeConfig("cto-metal:operatingSystem");
+      await stack.setConfig("cto-metal:nodes", {
+        value: JSON.stringify([
+          { name: "cp1", role: "controlplane" },
+          { name: "worker1", role: "controlplane" },
+        ]),
+      });
+      await expect(stack.preview(collect(fixture))).rejects.toThrow(/node worker1 \(edge-two-worker1\): its role is fixed once created \(worker → controlplane\)/);
+      await stack.setConfig("cto-metal:nodes", { value: JSON.stringify(nodes) });
+    });
+
+    it("keeps the token out of state and logs, and records the graph's dependencies", async () => {
+      // At rest (the backend's file) and as `pulumi stack export` prints it: never in plain text.
+      const atRest = fs.readFileSync(path.join(fixture.backendDir, ".pulumi", "stacks", "cto-metal", `${name}.json`), "utf8");
+      const printed = execFileSync(fixture.command.command, ["stack", "export", "--stack", name], {
+        cwd: fixture.workDir,
+        env: { ...process.env, ...stackEnv(fixture) },
+        encoding: "utf8",
+      });
+      for (const text of [atRest, printed, fixture.log.join("\n")]) expect(text).not.toContain(SENTINEL_TOKEN);
+      // the engine hands stack config to the dynamic providers: the token is there, as a secret
+      const state = JSON.parse(atRest) as { checkpoint: { latest: { resources: Array<{ type: string; inputs?: Record<string, unknown> }> } } };
+      const nodejsProvider = state.checkpoint.latest.resources.find((r) => r.type === "pulumi:providers:pulumi-nodejs");
+      const token = nodejsProvider?.inputs?.["latitudesh:authToken"] as Record<string, unknown> | undefined;
+      expect(token?.["4dabf18193072939515e22adb298388d"]).toBe("1b47061264138c4ac30d75fd1eb44270");
+      expect(typeof token?.["ciphertext"]).toBe("string");
+      const exported = await stack.exportStack();
+      const resources = (exported.deployment as { resources: Array<{ urn: string; type: string; dependencies?: string[]; propertyDependencies?: Record<string, string[]> }> }).resources;
+      const server = resources.find((r) => r.type === "pulumi-nodejs:dynamic/latitude:Server");
+      const project = resources.find((r) => r.type === "pulumi-nodejs:dynamic/latitude:Project");
+      const tag = resources.find((r) => r.type === "pulumi-nodejs:dynamic/latitude:Tag");
+      expect(server?.dependencies).toEqual(expect.arrayContaining([project?.urn, tag?.urn]));
+      expect(server?.propertyDependencies?.["projectId"]).toEqual([project?.urn]);
+    });
+
+    it("destroys everything it owns", async () => {
+      const destroy = await stack.destroy(collect(fixture));
+      expect(destroy.summary.result).toBe("succeeded");
+      const exported = await stack.exportStack();
+      expect((exported.deployment as { resources?: unknown[] }).resources ?? []).toEqual([]);
+      expect(emulator.servers().filter((s) => s.hostname.includes(`-${name}-`))).toEqual([]);
+      const tags = await (await fetch(`${emulator.url}/tags`, { headers: { Authorization: SENTINEL_TOKEN } })).json();
+      expect(JSON.stringify(tags)).not.toContain(`cto-metal-${name}`);
+      const projects = await (await fetch(`${emulator.url}/projects?filter[name]=engine-${name}`, { headers: { Authorization: SENTINEL_TOKEN } })).json();
+      expect((projects as { data: unknown[] }).data).toEqual([]);
+    });
+  });
+});

@@ -1,0 +1,13 @@
+import { defineConfig } from "vitest/config";
+
+// Tier 4: the real Pulumi engine against the emulator. One file at a time (2 cores; every
+// operation runs the CLI, the language host, the program and the provider processes).
+export default defineConfig({
+  test: {
+    include: ["test/engine/**/*.test.ts"],
+    testTimeout: 300_000,
+    hookTimeout: 300_000,
+    fileParallelism: false,
+    pool: "forks",
+  },
+});

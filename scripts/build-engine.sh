@@ -24,7 +24,12 @@ mkdir -p "$WORK" "$BIN" "$PROVIDERS"
 export CGO_ENABLED=0 GOFLAGS=-buildvcs=false
 
 log() { printf '[build-engine %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-timed() { local start=$SECONDS; "$@"; log "  took $((SECONDS - start)) s"; }
+timed() {
+  local start=$SECONDS status=0
+  "$@" || status=$?
+  log "  took $((SECONDS - start)) s"
+  return $status
+}
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 

@@ -174,4 +174,41 @@ describe.skipIf(missing !== undefined)("the program through the real engine", ()
       expect((projects as { data: unknown[] }).data).toEqual([]);
     });
   });
+
+  describe("a five-node stack with a VLAN and an SSH key", () => {
+    const name = "five";
+    const key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMjzxQF9/eg8xULmugd0ro+pShpmJoQNmiiEkBOOlC+Y ops@cto";
+    let stack: Stack;
+
+    beforeAll(async () => {
+      const nodes = ["n1", "n2", "n3", "n4", "n5"].map((n) => ({ name: n }));
+      stack = await fixture.stack(name, config(name, nodes, { sshKeys: JSON.stringify([{ name: "ops", publicKey: key }]), vlan: JSON.stringify({ subnet: "10.8.0.0/24" }) }), engineEnv());
+    });
+
+    it("comes up with five servers deployed concurrently, each on the VLAN", async () => {
+      emulator.clearLog();
+      const up = await stack.up(collect(fixture));
+      expect(up.summary.result).toBe("succeeded");
+      const outNodes = up.outputs["nodes"]?.value as Array<{ role: string; privateIp: string }>;
+      expect(outNodes.map((n) => n.role)).toEqual(["controlplane", "controlplane", "controlplane", "worker", "worker"]);
+      expect(new Set(outNodes.map((n) => n.privateIp)).size).toBe(5);
+      const posts = emulator.requests.filter((r) => r.method === "POST" && r.path === "/servers").map((r) => r.startedAt);
+      expect(posts).toHaveLength(5);
+      expect(Math.max(...posts) - Math.min(...posts)).toBeLessThan(1000);
+      expect(stackServers(name)).toHaveLength(5);
+      expect(emulator.assignments().filter((a) => stackServers(name).some((s) => s.id === a.server))).toHaveLength(5);
+      await stack.preview({ ...collect(fixture), expectNoChanges: true });
+    });
+
+    it("destroys servers, assignments, VLAN, key, tag and project", async () => {
+      await stack.destroy(collect(fixture));
+      expect(stackServers(name)).toEqual([]);
+      const get = async (route: string) => JSON.stringify(await (await fetch(`${emulator.url}${route}`, { headers: { Authorization: SENTINEL_TOKEN } })).json());
+      expect(emulator.assignments()).toEqual([]);
+      expect(await get("/virtual_networks")).not.toContain(`cto-metal-${name}`);
+      expect(await get("/ssh_keys")).not.toContain('"name":"ops"');
+      expect(await get("/tags")).not.toContain(`cto-metal-${name}`);
+      expect(await get(`/projects?filter[name]=engine-${name}`)).toBe('{"data":[],"meta":{}}');
+    });
+  });
 });

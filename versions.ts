@@ -5,3 +5,13 @@ export const TALOS_VERSION = "v1.13.0";
 
 /** Image Factory schematic with no customisation (the content hash of an empty schematic). */
 export const VANILLA_SCHEMATIC_ID = "376567988ad370138ad8b2698212367b8edcb69b5fd68c80be1f2ec7d603b4ba";
+
+/**
+ * Kubernetes release the Talos configs ask for when `cto-metal:kubernetesVersion` is not set. Pinned:
+ * left to the plugin, a provider upgrade would silently change every rendered config. Talos 1.13
+ * supports the six minors 1.31 to 1.36; 1.36 is the newest, the one Talos 1.13 ships as its default.
+ */
+export const KUBERNETES_VERSION = "v1.36.0";
+
+/** The Kubernetes minors (1.x) Talos v1.13 supports; the config refuses a version outside them. */
+export const SUPPORTED_KUBERNETES_MINORS = { min: 31, max: 36 } as const;

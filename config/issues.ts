@@ -101,3 +101,20 @@ export function fromZodIssues(
     return [{ path: keyPath(namespace, key, base), message: iss.message }];
   });
 }
+
+export type Result<T> = { ok: true; value: T } | { ok: false };
+export const FAILED = { ok: false } as const;
+
+/** How a group of keys is checked and reported by parseConfig (one run collects every problem). */
+export interface KeyChecker<K extends string> {
+  readonly namespace: string;
+  /** The decoded value of a key (Pulumi text parsed per its kind; undefined when not set). */
+  value(key: K): unknown;
+  /** False (and reported) when the key's Pulumi text is not valid JSON. */
+  parseable(key: K): boolean;
+  /** Validates a whole key; false when it failed (its problem is already reported). */
+  check<T>(key: K, schema: z.ZodType<T>): Result<T>;
+  /** Validates a value found under a key, e.g. `nodes[2].installDisk`. */
+  checkAt<T>(key: K, segments: readonly PropertyKey[], value: unknown, schema: z.ZodType<T>): Result<T>;
+  report(key: K, segments: readonly PropertyKey[], message: string): void;
+}

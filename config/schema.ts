@@ -3,9 +3,23 @@
 import { z } from "zod";
 import { parseIpv4Cidr } from "./cidr";
 import { isLatitudeHostname, LATITUDE_HOSTNAME_MAX_LENGTH, nodeHostname } from "./hostname";
-import { type ConfigIssue, ConfigError, describeIssue, expecting, fromZodIssues, keyPath, show } from "./issues";
-import type { LatitudeConfig, NodeConfig, ProjectConfig, StackConfig } from "./types";
+import {
+  type ConfigIssue,
+  type KeyChecker,
+  type Result,
+  ConfigError,
+  FAILED,
+  describeIssue,
+  expecting,
+  fromZodIssues,
+  keyPath,
+  show,
+} from "./issues";
+import { checkInstallDisk, checkTalos, INSTALL_DISK } from "./talos";
+import type { InstallDisk, LatitudeConfig, NodeConfig, ProjectConfig, StackConfig, TalosConfig } from "./types";
+import { RESERVED_HOSTS } from "../components/fleet/privateIps";
 import { defaultControlPlaneCount, defaultRole } from "../components/fleet/roles";
+import { VIP_MIN_CONTROL_PLANES } from "../components/talos/endpoint";
 import {
   adoptSchema,
   deployTimeoutSchema,
@@ -33,7 +47,8 @@ export { DEFAULT_VLAN_SUBNET, MAX_NODES } from "./values";
 
 export const CONFIG_NAMESPACE = "cto-metal";
 
-// How Pulumi hands each key over: "string" as is; "json" and "boolean" as JSON text.
+// How Pulumi hands each key over: "string" as is; "json" and "boolean" as JSON text; "text-or-json"
+// is a plain string unless it starts like a JSON object, list or string (installDisk: a path or a selector).
 const KEY_KINDS = {
   clusterSource: "string",
   project: "json",
@@ -48,6 +63,13 @@ const KEY_KINDS = {
   vlan: "json",
   allowReinstall: "boolean",
   deployTimeoutMinutes: "json",
+  clusterName: "string",
+  clusterEndpoint: "string",
+  kubernetesVersion: "string",
+  installDisk: "text-or-json",
+  talosExtensions: "json",
+  schematicId: "string",
+  outputDir: "string",
   githubOrg: "string",
 } as const;
 
@@ -65,15 +87,15 @@ export const CONFIG_DEFAULTS: Readonly<Partial<Record<ConfigKey, string>>> = {
   sshKeys: "[]",
   allowReinstall: "false",
   deployTimeoutMinutes: "30",
+  clusterName: "cto",
+  talosExtensions: "[]",
 };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-type Result<T> = { ok: true; value: T } | { ok: false };
 type Problem = ConfigIssue & { readonly key: ConfigKey };
-const FAILED = { ok: false } as const;
 
 /**
  * Validates the raw `cto-metal:*` values (bare key → Pulumi text or an already-parsed value) and
@@ -104,16 +126,19 @@ export function parseConfig(raw: Record<string, unknown>, ctx: { stack: string; 
   // Bad JSON is reported when its key is checked, so keys a source ignores never fail a stack.
   const parseable = (key: ConfigKey): boolean => {
     if (!unparseable.has(key)) return true;
-    report(key, [], `expected ${JSON_WHAT[key] ?? "a JSON list"}, got ${show(raw[key])} (not valid JSON)`);
+    const what = key === "installDisk" ? INSTALL_DISK : (JSON_WHAT[key] ?? "a JSON list");
+    report(key, [], `expected ${what}, got ${show(raw[key])} (not valid JSON)`);
     return false;
   };
-  const check = <T>(key: ConfigKey, schema: z.ZodType<T>): Result<T> => {
-    if (!parseable(key)) return FAILED;
-    const parsed = schema.safeParse(values[key], { reportInput: true, error: describeIssue });
+  const checkAt = <T>(key: ConfigKey, segments: readonly PropertyKey[], value: unknown, schema: z.ZodType<T>): Result<T> => {
+    const parsed = schema.safeParse(value, { reportInput: true, error: describeIssue });
     if (parsed.success) return { ok: true, value: parsed.data };
-    problems.push(...fromZodIssues(namespace, key, [], parsed.error.issues).map((i) => ({ ...i, key })));
+    problems.push(...fromZodIssues(namespace, key, segments, parsed.error.issues).map((i) => ({ ...i, key })));
     return FAILED;
   };
+  const check = <T>(key: ConfigKey, schema: z.ZodType<T>): Result<T> =>
+    parseable(key) ? checkAt(key, [], values[key], schema) : FAILED;
+  const checker: KeyChecker<ConfigKey> = { namespace, value: (key) => values[key], parseable, check, checkAt, report };
   const present = (key: ConfigKey, what: string): boolean => {
     if (unparseable.has(key) || values[key] !== undefined) return true;
     report(key, [], `expected ${what}, got nothing (required when ${namespace}:clusterSource is "latitude")`);
@@ -124,6 +149,7 @@ export function parseConfig(raw: Record<string, unknown>, ctx: { stack: string; 
   const githubOrg = check("githubOrg", githubOrgSchema.optional());
   // The kubeconfig source has no Latitude layer: its keys are ignored, not validated.
   const latitude = source.ok && source.value === "latitude" ? checkLatitude() : FAILED;
+  const talos: Result<TalosConfig> = source.ok && source.value === "latitude" ? checkTalos(checker) : FAILED;
 
   if (problems.length > 0) throw new ConfigError(ctx.stack, orderProblems(problems));
   const base = {
@@ -131,7 +157,9 @@ export function parseConfig(raw: Record<string, unknown>, ctx: { stack: string; 
     ...(githubOrg.ok && githubOrg.value !== undefined && { githubOrg: githubOrg.value }),
   };
   if (source.ok && source.value === "kubeconfig") return { ...base, clusterSource: "kubeconfig" };
-  if (source.ok && latitude.ok) return { ...base, clusterSource: "latitude", latitude: latitude.value };
+  if (source.ok && latitude.ok && talos.ok) {
+    return { ...base, clusterSource: "latitude", latitude: latitude.value, talos: talos.value };
+  }
   throw new Error("parseConfig: a key failed without reporting a problem"); // unreachable
 
   function checkLatitude(): Result<LatitudeConfig> {
@@ -147,6 +175,10 @@ export function parseConfig(raw: Record<string, unknown>, ctx: { stack: string; 
     const vlan = check("vlan", vlanSchema.optional());
     const allowReinstall = check("allowReinstall", z.boolean(expecting("true or false")));
     const deployTimeout = check("deployTimeoutMinutes", deployTimeoutSchema);
+
+    const nodeDisks = nodes.ok
+      ? nodes.value.map((node, i) => checkInstallDisk(checker, "nodes", [i, "installDisk"], node.installDisk))
+      : [];
 
     // Cross-key rules run on whatever parsed, so one run reports as much as possible.
     if (nodes.ok) {
@@ -181,11 +213,29 @@ export function parseConfig(raw: Record<string, unknown>, ctx: { stack: string; 
     }
     if (nodes.ok && vlan.ok && vlan.value) {
       const subnet = parseIpv4Cidr(vlan.value.subnet);
-      if (subnet.ok && subnet.cidr.usable < nodes.value.length) {
+      const count = nodes.value.length;
+      const controlPlanes = nodes.value.filter((node, i) => (node.role ?? defaultRole(i, count)) === "controlplane").length;
+      if (subnet.ok && subnet.cidr.usable < count) {
         report(
           "vlan",
           ["subnet"],
-          `expected a subnet with at least ${nodes.value.length} usable addresses (one per node), ` +
+          `expected a subnet with at least ${count} usable addresses (one per node), ` +
+            `got ${show(vlan.value.subnet)} (${subnet.cidr.usable} usable)`,
+        );
+      } else if (
+        subnet.ok &&
+        os.ok &&
+        os.value === "ipxe" &&
+        controlPlanes >= VIP_MIN_CONTROL_PLANES &&
+        subnet.cidr.usable <= RESERVED_HOSTS + count
+      ) {
+        // Talos (ipxe) control planes share a VIP at the first address; node addresses skip the first
+        // RESERVED_HOSTS only when the subnet has room for them and every node.
+        report(
+          "vlan",
+          ["subnet"],
+          `expected a subnet with more than ${RESERVED_HOSTS + count} usable addresses (${controlPlanes} control planes ` +
+            `share a Talos VIP: the first ${RESERVED_HOSTS} stay free, then one per node), ` +
             `got ${show(vlan.value.subnet)} (${subnet.cidr.usable} usable)`,
         );
       }
@@ -216,14 +266,22 @@ export function parseConfig(raw: Record<string, unknown>, ctx: { stack: string; 
 
     if (!(project.ok && site.ok && plan.ok && billing.ok && nodes.ok && prefix.ok && os.ok)) return FAILED;
     if (!(ipxeUrl.ok && sshKeys.ok && vlan.ok && allowReinstall.ok && deployTimeout.ok)) return FAILED;
-    const nodeConfigs = nodes.value.map(
-      (node): NodeConfig => ({
-        ...node,
+    const disks: (InstallDisk | undefined)[] = [];
+    for (const disk of nodeDisks) {
+      if (!disk.ok) return FAILED;
+      disks.push(disk.value);
+    }
+    const nodeConfigs = nodes.value.map((node, i): NodeConfig => {
+      const installDisk = disks[i];
+      return {
+        name: node.name,
+        ...(node.role !== undefined && { role: node.role }),
         plan: node.plan ?? plan.value,
-        allowReplace: node.allowReplace ?? false,
         hostname: nodeHostname(prefix.value, ctx.stack, node.name),
-      }),
-    );
+        allowReplace: node.allowReplace ?? false,
+        ...(installDisk !== undefined && { installDisk }),
+      };
+    });
     return {
       ok: true,
       value: {
@@ -296,6 +354,7 @@ function decode(kind: (typeof KEY_KINDS)[ConfigKey], value: unknown): Result<unk
   // Pulumi.yaml declares optional keys with default "": a declared key without one is mandatory.
   if (value.trim() === "") return { ok: true, value: undefined };
   if (kind === "string") return { ok: true, value };
+  if (kind === "text-or-json" && !/^\s*[[{"]/.test(value)) return { ok: true, value };
   if (kind === "boolean") return { ok: true, value: value === "true" ? true : value === "false" ? false : value };
   try {
     return { ok: true, value: (JSON.parse(value) as unknown) ?? undefined };

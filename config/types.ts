@@ -28,7 +28,22 @@ export interface NodeConfig {
   readonly hostname: string;
   /** Named explicitly: this control plane may be replaced or reinstalled. */
   readonly allowReplace: boolean;
+  /** Overrides the stack-wide `installDisk` and the default by plan for this node. */
+  readonly installDisk?: InstallDisk;
 }
+
+/** Talos `machine.install.diskSelector`, kept to the fields a bare-metal plan needs. */
+export interface DiskSelector {
+  /** e.g. "4GB", ">= 100GB", "<= 2TB". */
+  readonly size?: string;
+  /** Disk model, glob allowed, e.g. "Samsung*". */
+  readonly model?: string;
+  readonly type?: DiskType;
+}
+export type DiskType = "ssd" | "hdd" | "nvme" | "sd";
+
+/** Where Talos installs itself: a device path or a selector, exactly one (Talos refuses both). */
+export type InstallDisk = { readonly disk: string } | { readonly diskSelector: DiskSelector };
 
 export interface SshKeyConfig {
   readonly name: string;
@@ -59,11 +74,33 @@ export interface LatitudeConfig {
   readonly deployTimeoutMinutes: number;
 }
 
+/** The Talos layer of the latitude source. */
+export interface TalosConfig {
+  /** Talos cluster name: the talosconfig context and the kubeconfig cluster name. */
+  readonly clusterName: string;
+  /** Host (DNS name or IPv4) of the Kubernetes API endpoint when the config pins one. */
+  readonly clusterEndpoint?: string;
+  /** "v1.x.y", defaulted from versions.ts. */
+  readonly kubernetesVersion: string;
+  /** Stack-wide install disk; a node's own `installDisk` wins, else the plan decides. */
+  readonly installDisk?: InstallDisk;
+  /** Official Image Factory extensions such as "siderolabs/iscsi-tools", in config order. */
+  readonly extensions: readonly string[];
+  /** A pinned Image Factory schematic id (64 hex characters). */
+  readonly schematicId?: string;
+  /** Where the program writes kubeconfig and talosconfig files; nothing is written when unset. */
+  readonly outputDir?: string;
+}
+
 interface StackConfigBase {
   readonly stack: string;
   readonly githubOrg?: string;
 }
 
 export type StackConfig =
-  | (StackConfigBase & { readonly clusterSource: "latitude"; readonly latitude: LatitudeConfig })
-  | (StackConfigBase & { readonly clusterSource: "kubeconfig"; readonly latitude?: undefined });
+  | (StackConfigBase & {
+      readonly clusterSource: "latitude";
+      readonly latitude: LatitudeConfig;
+      readonly talos: TalosConfig;
+    })
+  | (StackConfigBase & { readonly clusterSource: "kubeconfig"; readonly latitude?: undefined; readonly talos?: undefined });

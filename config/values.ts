@@ -65,8 +65,10 @@ const nodeSchema = z.strictObject(
     role: z.enum(["controlplane", "worker"]).optional(),
     plan: planSchema.optional(),
     allowReplace: z.boolean(expecting("true or false")).optional(),
+    // A /dev path or a selector object; checked with the Talos keys (config/talos.ts).
+    installDisk: z.unknown().optional(),
   },
-  strictObjectError(["name", "role", "plan", "allowReplace"]),
+  strictObjectError(["name", "role", "plan", "allowReplace", "installDisk"]),
 );
 export const nodesSchema = z
   .array(nodeSchema, expectingList(NODES))

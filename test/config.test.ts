@@ -17,6 +17,7 @@ import {
   type StackConfig,
 } from "../config/schema";
 import { isOpenSshPublicKey } from "../config/sshKey";
+import { KUBERNETES_VERSION } from "../versions";
 import { ECDSA_KEY, ED25519_KEY, INVALID_CONFIGS, VALID_RAW } from "./fixtures/invalidConfigs";
 
 const ROOT = join(__dirname, "..");
@@ -40,6 +41,7 @@ const CTO_TEST: StackConfig = {
     allowReinstall: false,
     deployTimeoutMinutes: 30,
   },
+  talos: { clusterName: "cto", kubernetesVersion: KUBERNETES_VERSION, extensions: [] },
 };
 
 function latitudeOf(config: StackConfig) {
@@ -93,6 +95,7 @@ describe("parseConfig: valid configurations", () => {
         allowReinstall: false,
         deployTimeoutMinutes: 30,
       },
+      talos: { clusterName: "cto", kubernetesVersion: "v1.36.0", extensions: [] },
     });
   });
 
@@ -146,7 +149,8 @@ describe("parseConfig: valid configurations", () => {
   });
 
   it("accepts a hostname of exactly 32 characters and a subnet with exactly enough addresses", () => {
-    const nodes = Array.from({ length: 6 }, (_, i) => ({ name: `node-${i}` }));
+    // One control plane: no Talos VIP, so no addresses need to stay free.
+    const nodes = Array.from({ length: 6 }, (_, i) => ({ name: `node-${i}`, role: i === 0 ? "controlplane" : "worker" }));
     const latitude = latitudeOf(
       parseConfig({ ...VALID_RAW, nodes, vlan: { subnet: "10.0.0.8/29" } }, { stack: "twenty-one-chars-stk1" }),
     );
@@ -333,6 +337,13 @@ describe("Pulumi.yaml and the stack files", () => {
       vlan: undefined,
       allowReinstall: "boolean",
       deployTimeoutMinutes: undefined,
+      clusterName: "string",
+      clusterEndpoint: "string",
+      kubernetesVersion: "string",
+      installDisk: undefined,
+      talosExtensions: undefined,
+      schematicId: "string",
+      outputDir: "string",
       githubOrg: "string",
     });
   });

@@ -1,0 +1,85 @@
+// TalosCluster: the cluster's PKI (machine Secrets, never replaced by an innocent change) and one
+// machine configuration per node, rendered locally by the talos plugin from patches built by the
+// pure functions beside this file. Nothing here talks to a node; TalosBootstrap does.
+import * as pulumi from "@pulumi/pulumi";
+import type { InstallDisk, NodeRole } from "../../config/types";
+import * as talos from "../../providers/talos";
+import { certSANs, clusterEndpoint, type ClusterEndpoint, type EndpointNode } from "./endpoint";
+import { allowSchedulingOnControlPlanes, nodePatches } from "./patches";
+
+export interface TalosNodeArgs {
+  name: string;
+  role: NodeRole;
+  hostname: string;
+  installDisk: InstallDisk;
+  publicIp: pulumi.Input<string>;
+  /** The Latitude server id: carried into the config, so a replaced server gets its config again. */
+  serverId: pulumi.Input<string>;
+}
+
+export interface TalosClusterArgs {
+  clusterName: string;
+  talosVersion: string;
+  kubernetesVersion: string;
+  nodes: TalosNodeArgs[];
+  /** A DNS name or IP from config; otherwise the first control plane's public IP. */
+  configuredEndpoint?: string;
+  /** The Image Factory installer for the booted schematic and version. */
+  installerImage: pulumi.Input<string>;
+  /** Protect the machine secrets (production): replacing them means a new cluster. */
+  protectSecrets?: boolean;
+}
+
+/** A Kubernetes node label naming the Latitude server, so a new server means a new config. */
+export function serverLabelPatch(serverId: string): { machine: { nodeLabels: Record<string, string> } } {
+  return { machine: { nodeLabels: { "cto-metal.io/latitude-server-id": serverId } } };
+}
+
+export class TalosCluster extends pulumi.ComponentResource {
+  readonly secrets: talos.machine.Secrets;
+  readonly clientConfiguration: pulumi.Output<talos.ClientConfiguration>;
+  readonly endpoint: pulumi.Output<ClusterEndpoint>;
+  /** Rendered machine configuration per node name (secret). */
+  readonly machineConfigurations: Record<string, pulumi.Output<string>>;
+
+  constructor(name: string, args: TalosClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("cto:talos:TalosCluster", name, {}, opts);
+    this.secrets = new talos.machine.Secrets(`${name}-secrets`, { talosVersion: args.talosVersion }, { parent: this, protect: args.protectSecrets ?? false });
+    this.clientConfiguration = this.secrets.clientConfiguration;
+
+    const endpointNodes: pulumi.Output<EndpointNode[]> = pulumi
+      .all(args.nodes.map((node) => node.publicIp))
+      .apply((ips) => args.nodes.map((node, i) => ({ name: node.name, role: node.role, publicIp: ips[i]! })));
+    this.endpoint = endpointNodes.apply((nodes) => clusterEndpoint({ configured: args.configuredEndpoint, nodes }));
+    const sans = pulumi.all([this.endpoint, endpointNodes]).apply(([endpoint, nodes]) => certSANs({ endpointHost: endpoint.host, nodes }));
+    const allowScheduling = allowSchedulingOnControlPlanes(args.nodes);
+
+    this.machineConfigurations = {};
+    for (const node of args.nodes) {
+      const patches = pulumi.all([this.endpoint, sans, args.installerImage, node.serverId]).apply(([endpoint, certSans, installerImage, serverId]) => {
+        const patchList: object[] = nodePatches(
+          { name: node.name, role: node.role, hostname: node.hostname, installDisk: node.installDisk },
+          { endpoint: endpoint.url, certSANs: certSans, allowSchedulingOnControlPlanes: allowScheduling, installerImage },
+        );
+        return [...patchList, serverLabelPatch(serverId)].map((patch) => JSON.stringify(patch));
+      });
+      const rendered = talos.machine.getConfigurationOutput(
+        {
+          clusterName: args.clusterName,
+          clusterEndpoint: this.endpoint.url,
+          machineType: node.role,
+          machineSecrets: this.secrets.machineSecrets,
+          configPatches: patches,
+          talosVersion: args.talosVersion,
+          kubernetesVersion: args.kubernetesVersion,
+          docs: false,
+          examples: false,
+        },
+        { parent: this },
+      );
+      this.machineConfigurations[node.name] = pulumi.secret(rendered.machineConfiguration);
+    }
+
+    this.registerOutputs({ clientConfiguration: this.clientConfiguration, endpoint: this.endpoint, machineConfigurations: this.machineConfigurations });
+  }
+}

@@ -70,6 +70,7 @@ const KEY_KINDS = {
   talosExtensions: "json",
   schematicId: "string",
   outputDir: "string",
+  stopAfter: "string",
   githubOrg: "string",
 } as const;
 
@@ -150,11 +151,21 @@ export function parseConfig(raw: Record<string, unknown>, ctx: { stack: string; 
   // The kubeconfig source has no Latitude layer: its keys are ignored, not validated.
   const latitude = source.ok && source.value === "latitude" ? checkLatitude() : FAILED;
   const talos: Result<TalosConfig> = source.ok && source.value === "latitude" ? checkTalos(checker) : FAILED;
+  const stopAfter = check("stopAfter", z.enum(["servers", "talos"], expecting('"servers" or "talos"')).optional());
+  // Talos boots over iPXE: servers with another OS can only be rented, not turned into a cluster.
+  if (latitude.ok && stopAfter.ok && latitude.value.operatingSystem !== "ipxe" && stopAfter.value !== "servers") {
+    report(
+      "operatingSystem",
+      [],
+      `expected "ipxe" for a Talos cluster, got ${show(latitude.value.operatingSystem)}; set ${namespace}:stopAfter to "servers" to rent servers with this OS only`,
+    );
+  }
 
   if (problems.length > 0) throw new ConfigError(ctx.stack, orderProblems(problems));
   const base = {
     stack: ctx.stack,
     ...(githubOrg.ok && githubOrg.value !== undefined && { githubOrg: githubOrg.value }),
+    ...(stopAfter.ok && stopAfter.value !== undefined && { stopAfter: stopAfter.value }),
   };
   if (source.ok && source.value === "kubeconfig") return { ...base, clusterSource: "kubeconfig" };
   if (source.ok && latitude.ok && talos.ok) {

@@ -95,6 +95,8 @@ export interface TalosConfig {
 interface StackConfigBase {
   readonly stack: string;
   readonly githubOrg?: string;
+  /** Build the graph only up to this layer: "servers" rents servers only, "talos" stops at the cluster. */
+  readonly stopAfter?: "servers" | "talos";
 }
 
 export type StackConfig =

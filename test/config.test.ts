@@ -344,6 +344,7 @@ describe("Pulumi.yaml and the stack files", () => {
       talosExtensions: undefined,
       schematicId: "string",
       outputDir: "string",
+      stopAfter: "string",
       githubOrg: "string",
     });
   });

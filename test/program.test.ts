@@ -8,6 +8,16 @@ const SENTINEL_CONFIG = "sentinel-config-token-7d1e";
 const SENTINEL_ENV = "sentinel-env-token-42ab";
 let emulator: Emulator;
 const registered: Array<{ type: string; name: string; inputs: Record<string, unknown> }> = [];
+const invokes: string[] = [];
+const TALOS_SECRETS = {
+  machineSecrets: {
+    certs: { etcd: { cert: "c", key: "k" }, k8s: { cert: "c", key: "k" }, k8sAggregator: { cert: "c", key: "k" }, k8sServiceaccount: { key: "k" }, os: { cert: "c", key: "k" } },
+    cluster: { id: "id", secret: "s" },
+    secrets: { bootstrapToken: "t", secretboxEncryptionSecret: "e" },
+    trustdinfo: { token: "x" },
+  },
+  clientConfiguration: { caCertificate: "ca", clientCertificate: "crt", clientKey: "key" },
+};
 
 const CTO_TEST = {
   "cto-metal:project": '{"name":"cto-test","provisioningType":"on_demand"}',
@@ -19,6 +29,7 @@ const CTO_TEST = {
 
 async function runProgram(config: Record<string, string>) {
   registered.length = 0;
+  invokes.length = 0;
   emulator.clearLog();
   await pulumi.runtime.setMocks(
     {
@@ -28,9 +39,16 @@ async function runProgram(config: Record<string, string>) {
         if (args.type.endsWith(":Server")) Object.assign(state, { serverId: `sv_${args.name}`, primaryIpv4: "127.0.0.7" });
         if (args.type.endsWith(":Project")) state["projectId"] = "proj_new";
         if (args.type.endsWith(":Tag")) state["tagId"] = "tag_new";
+        if (args.type === "talos:machine/secrets:Secrets") Object.assign(state, TALOS_SECRETS);
+        if (args.type === "talos:cluster/kubeconfig:Kubeconfig") state["kubeconfigRaw"] = "kubeconfig-text";
         return { id: `${args.name}-id`, state };
       },
       call: (args) => {
+        invokes.push(args.token);
+        const inputs = args.inputs as Record<string, unknown>;
+        if (args.token === "talos:machine/getConfiguration:getConfiguration") return { ...inputs, machineConfiguration: "machine-config" };
+        if (args.token === "talos:client/getConfiguration:getConfiguration") return { ...inputs, talosConfig: "talosconfig-text" };
+        if (args.token === "talos:cluster/getHealth:getHealth") return { ...inputs };
         throw new Error(`unexpected invoke ${args.token}`);
       },
     },
@@ -59,9 +77,9 @@ afterAll(async () => {
 });
 
 describe("the program for cto-test", () => {
-  it("registers the fleet, prices it from the catalogue and only reads from Latitude", async () => {
+  it("wires servers into Talos: fleet, machine configs, applies, one bootstrap, kubeconfig and talosconfig", async () => {
     const outputs = (await runProgram(CTO_TEST)) as unknown as Record<string, unknown>;
-    await vi.waitFor(() => expect(registered).toHaveLength(5));
+    await vi.waitFor(() => expect(registered).toHaveLength(12));
     expect(registered.map((r) => `${r.type} ${r.name}`).sort()).toEqual(
       [
         "cto:fleet:ServerFleet cto",
@@ -69,8 +87,20 @@ describe("the program for cto-test", () => {
         "pulumi-nodejs:dynamic/latitude:Server cto-cp1",
         "pulumi-nodejs:dynamic/latitude:Server cto-worker1",
         "pulumi-nodejs:dynamic/latitude:Tag cto-tag",
+        "cto:talos:TalosCluster cto",
+        "talos:machine/secrets:Secrets cto-secrets",
+        "cto:talos:TalosBootstrap cto",
+        "talos:machine/configurationApply:ConfigurationApply cto-cp1-apply",
+        "talos:machine/configurationApply:ConfigurationApply cto-worker1-apply",
+        "talos:machine/bootstrap:Bootstrap cto-bootstrap",
+        "talos:cluster/kubeconfig:Kubeconfig cto-kubeconfig",
       ].sort(),
     );
+    expect(await value(outputs["kubeconfig"])).toBe("kubeconfig-text");
+    expect(await pulumi.isSecret(outputs["kubeconfig"] as pulumi.Output<string>)).toBe(true);
+    expect(await pulumi.isSecret(outputs["talosconfig"] as pulumi.Output<string>)).toBe(true);
+    expect(await value(outputs["kubernetesEndpoint"])).toBe("https://127.0.0.7:6443");
+    expect(invokes.filter((t) => t === "talos:machine/getConfiguration:getConfiguration")).toHaveLength(2);
     expect(await value(outputs["costPerHourUsd"])).toBe(0.4);
     expect(await value(outputs["costPerMonthUsd"])).toBe(292);
     expect(await value(outputs["nodes"])).toEqual([
@@ -81,9 +111,17 @@ describe("the program for cto-test", () => {
     expect(emulator.requests.every((r) => r.method === "GET")).toBe(true);
   });
 
+  it("rents servers only with stopAfter servers", async () => {
+    await runProgram({ ...CTO_TEST, "cto-metal:stopAfter": "servers" });
+    await vi.waitFor(() => expect(registered).toHaveLength(5));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(registered.filter((r) => r.type.startsWith("talos:") || r.type.startsWith("cto:talos"))).toEqual([]);
+    expect(invokes).toEqual([]);
+  });
+
   it("puts the API key from config or environment in no registered input", async () => {
     await runProgram(CTO_TEST);
-    await vi.waitFor(() => expect(registered).toHaveLength(5));
+    await vi.waitFor(() => expect(registered).toHaveLength(12));
     const everything = JSON.stringify(registered);
     expect(everything).not.toContain(SENTINEL_CONFIG);
     expect(everything).not.toContain(SENTINEL_ENV);

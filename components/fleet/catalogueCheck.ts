@@ -9,6 +9,8 @@ import type { NodePrice } from "./serverFleet";
 
 export interface CatalogueResult {
   prices: NodePrice[];
+  /** Per node name: the drive types of its plan. */
+  driveTypes: Record<string, string[]>;
   adoptedProjectId?: string;
 }
 
@@ -31,10 +33,12 @@ export async function checkCatalogue(client: LatitudeClient, lat: LatitudeConfig
     lookupPlans(client, planRequests(lat, namespace)),
     lat.project.kind === "adopt" ? findProjectBySlug(client, lat.project.slug) : Promise.resolve(undefined),
   ]);
-  const prices = lat.nodes.map((node) => {
+  const quoteOf = (node: LatitudeConfig["nodes"][number]) => {
     const quote = quotes.find((q) => q.plan === node.plan && q.nodes.includes(node.name));
     if (!quote) throw new Error(`no price was found for node ${node.name} (plan ${node.plan})`);
-    return { name: node.name, hourly: quote.hourly, monthly: quote.monthly };
-  });
-  return { prices, ...(adopted && { adoptedProjectId: adopted.id }) };
+    return quote;
+  };
+  const prices = lat.nodes.map((node) => ({ name: node.name, hourly: quoteOf(node).hourly, monthly: quoteOf(node).monthly }));
+  const driveTypes = Object.fromEntries(lat.nodes.map((node) => [node.name, quoteOf(node).driveTypes]));
+  return { prices, driveTypes, ...(adopted && { adoptedProjectId: adopted.id }) };
 }

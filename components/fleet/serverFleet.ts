@@ -11,7 +11,7 @@ import { VirtualNetwork } from "../../providers/latitude/virtualNetwork";
 import { VlanAssignment } from "../../providers/latitude/vlanAssignment";
 import { fleetCost, type FleetCost } from "../../providers/latitude/pricing";
 import { allocatePrivateIps } from "./privateIps";
-import { assignRoles } from "./roles";
+import { assignRoles, type NodeWithRole } from "./roles";
 
 export const TALOS_API_PORT = 50000;
 
@@ -50,6 +50,8 @@ export class ServerFleet extends pulumi.ComponentResource {
   readonly nodes: pulumi.Output<FleetNode[]>;
   readonly cost: pulumi.Output<FleetCost>;
   readonly servers: Server[];
+  /** Each node's role as the fleet decided it (plain values: the Talos layer needs them at plan time). */
+  readonly roles: NodeWithRole[];
 
   constructor(name: string, args: ServerFleetArgs, opts?: pulumi.ComponentResourceOptions) {
     super("cto:fleet:ServerFleet", name, {}, opts);
@@ -67,7 +69,8 @@ export class ServerFleet extends pulumi.ComponentResource {
       ),
     );
 
-    const roles = new Map(assignRoles(lat.nodes).map((node) => [node.name, node.role]));
+    this.roles = assignRoles(lat.nodes);
+    const roles = new Map(this.roles.map((node) => [node.name, node.role]));
     const priceOf = new Map(args.prices.map((price) => [price.name, price]));
     this.servers = lat.nodes.map((node) => {
       const price = priceOf.get(node.name);

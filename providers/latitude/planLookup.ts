@@ -35,6 +35,8 @@ export interface PlanQuote extends NormalizedPrice {
   stockLevel?: string;
   nodes: string[];
   configKey: string;
+  /** Drive types of the plan, e.g. ["NVME"]: the Talos install disk default depends on them. */
+  driveTypes: string[];
 }
 
 export interface CatalogueProblem {
@@ -141,7 +143,15 @@ function checkPlan(request: PlanRequest, plan: Plan, systems: readonly Operating
     ...(price.stockLevel !== undefined ? { stockLevel: price.stockLevel } : {}),
     nodes: [...request.nodes],
     configKey: request.configKey,
+    driveTypes: driveTypesOf(plan),
   };
+}
+
+/** The plan's drive types (`SSD`, `HDD`, `NVME`), for the Talos install disk default. */
+export function driveTypesOf(plan: Plan): string[] {
+  const drives = (plan.specs as { drives?: unknown } | null | undefined)?.drives;
+  if (!Array.isArray(drives)) return [];
+  return drives.map((drive) => (drive as { type?: unknown }).type).filter((type): type is string => typeof type === "string");
 }
 
 /**

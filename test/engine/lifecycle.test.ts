@@ -23,6 +23,8 @@ function config(stack: string, nodes: object[], extra: Record<string, string> = 
     "cto-metal:plan": { value: "c2-small-x86" },
     "cto-metal:nodes": { value: JSON.stringify(nodes) },
     "cto-metal:deployTimeoutMinutes": { value: "1" },
+    // The talos plugin cannot be built from the module proxy here: the tier stops after the servers.
+    "cto-metal:stopAfter": { value: "servers" },
     "latitudesh:authToken": { value: SENTINEL_TOKEN, secret: true },
   };
   for (const [key, value] of Object.entries(extra)) map[`cto-metal:${key}`] = { value };

@@ -58,6 +58,7 @@ describe("a valid request", () => {
         stockLevel: "medium",
         nodes: ["cp1", "worker1"],
         configKey: "cto-metal:plan",
+        driveTypes: ["SSD"],
       },
     ]);
     expect(fleetCost(costPerNode(quotes))).toEqual({

@@ -76,7 +76,7 @@ describe("parseConfig: the Talos keys", () => {
     expect(latitudeOf(parseConfig({ ...VALID_RAW, nodes: three, vlan: { subnet: "10.8.0.0/28" } }, { stack: "cto-test" })).vlan)
       .toStrictEqual({ subnet: "10.8.0.0/28" });
     // Not Talos: no VIP, so a subnet with just enough addresses will do.
-    const ubuntu = { ...VALID_RAW, nodes: three, vlan: { subnet: "10.8.0.0/29" }, operatingSystem: "ubuntu_24_04_x64_lts" };
+    const ubuntu = { ...VALID_RAW, nodes: three, vlan: { subnet: "10.8.0.0/29" }, operatingSystem: "ubuntu_24_04_x64_lts", stopAfter: "servers" };
     expect(latitudeOf(parseConfig(ubuntu, { stack: "cto-test" })).nodes).toHaveLength(3);
   });
 

@@ -60,7 +60,11 @@ export = async () => {
       installDisk: resolveInstallDisk({ node: node.installDisk, stack: talosConfig.installDisk, driveTypes: catalogue.driveTypes[node.name] ?? [] }),
       publicIp: node.server.primaryIpv4,
       serverId: node.server.serverId,
+      privateIp: fleet.privateIps[node.name],
+      publicMac: node.server.publicMac,
+      privateMac: node.server.privateMac,
     })),
+    ...(lat.vlan && { vlan: { vid: fleet.vlanVid, subnet: lat.vlan.subnet } }),
   });
   const bootstrap = new TalosBootstrap("cto", {
     clusterName: talosConfig.clusterName,

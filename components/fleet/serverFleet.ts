@@ -47,6 +47,10 @@ export class ServerFleet extends pulumi.ComponentResource {
   readonly projectId: pulumi.Output<string>;
   readonly tagId: pulumi.Output<string>;
   readonly vlanId: pulumi.Output<string | undefined>;
+  /** The VLAN's 802.1Q id, for the Talos VLAN sub-interface. */
+  readonly vlanVid: pulumi.Output<number | undefined>;
+  /** Each node's VLAN address (plain: allocated from config, by name). */
+  readonly privateIps: Record<string, string>;
   readonly nodes: pulumi.Output<FleetNode[]>;
   readonly cost: pulumi.Output<FleetCost>;
   readonly servers: Server[];
@@ -108,13 +112,16 @@ export class ServerFleet extends pulumi.ComponentResource {
         child,
       );
       this.vlanId = vlan.vlanId;
+      this.vlanVid = vlan.vid;
       privateIps = allocatePrivateIps(lat.vlan.subnet, lat.nodes.map((node) => node.name));
       this.servers.forEach((server, i) => {
         new VlanAssignment(`${name}-${lat.nodes[i]!.name}-vlan`, { serverId: server.serverId, virtualNetworkId: vlan.vlanId }, child);
       });
     } else {
       this.vlanId = pulumi.output(undefined);
+      this.vlanVid = pulumi.output(undefined);
     }
+    this.privateIps = Object.fromEntries(privateIps);
 
     this.nodes = pulumi.all(this.servers.map((server) => pulumi.all([server.nodeName, server.role, server.serverId, server.hostname, server.primaryIpv4]))).apply((rows) =>
       rows.map(([nodeName, role, serverId, hostname, publicIp]) => ({

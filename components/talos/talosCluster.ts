@@ -4,8 +4,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { InstallDisk, NodeRole } from "../../config/types";
 import * as talos from "../../providers/talos";
-import { certSANs, clusterEndpoint, type ClusterEndpoint, type EndpointNode } from "./endpoint";
-import { allowSchedulingOnControlPlanes, nodePatches } from "./patches";
+import { certSANs, clusterEndpoint, talosVip, type ClusterEndpoint, type EndpointNode } from "./endpoint";
+import { allowSchedulingOnControlPlanes, nodePatches, type LinkSelector } from "./patches";
 
 export interface TalosNodeArgs {
   name: string;
@@ -15,6 +15,17 @@ export interface TalosNodeArgs {
   publicIp: pulumi.Input<string>;
   /** The Latitude server id: carried into the config, so a replaced server gets its config again. */
   serverId: pulumi.Input<string>;
+  /** With a VLAN: the node's VLAN address, and the MACs of its public and private NICs. */
+  privateIp?: string;
+  publicMac?: pulumi.Input<string | null>;
+  privateMac?: pulumi.Input<string | null>;
+}
+
+export interface TalosVlanArgs {
+  /** 802.1Q id of the Latitude VLAN. */
+  vid: pulumi.Input<number | undefined>;
+  /** The VLAN subnet (CIDR) the node addresses come from. */
+  subnet: string;
 }
 
 export interface TalosClusterArgs {
@@ -28,6 +39,14 @@ export interface TalosClusterArgs {
   installerImage: pulumi.Input<string>;
   /** Protect the machine secrets (production): replacing them means a new cluster. */
   protectSecrets?: boolean;
+  /** The private VLAN: a static address per node on a sub-interface of its private NIC. */
+  vlan?: TalosVlanArgs;
+}
+
+/** Selects a NIC by its MAC: Latitude reports the MACs, while interface names vary by hardware. */
+function nicByMac(mac: string | null | undefined, node: string, role: string): LinkSelector {
+  if (!mac) throw new Error(`node ${node}: Latitude reports no MAC address for its ${role} NIC, so the VLAN cannot be configured in Talos`);
+  return { deviceSelector: { hardwareAddr: mac.toLowerCase() } };
 }
 
 /** A Kubernetes node label naming the Latitude server, so a new server means a new config. */
@@ -51,15 +70,27 @@ export class TalosCluster extends pulumi.ComponentResource {
       .all(args.nodes.map((node) => node.publicIp))
       .apply((ips) => args.nodes.map((node, i) => ({ name: node.name, role: node.role, publicIp: ips[i]! })));
     this.endpoint = endpointNodes.apply((nodes) => clusterEndpoint({ configured: args.configuredEndpoint, nodes }));
-    const sans = pulumi.all([this.endpoint, endpointNodes]).apply(([endpoint, nodes]) => certSANs({ endpointHost: endpoint.host, nodes }));
+    const controlPlanes = args.nodes.filter((node) => node.role === "controlplane").length;
+    // With three control planes the VIP serves in-cluster traffic on the VLAN; the endpoint stays public.
+    const vip = args.vlan ? talosVip({ subnet: args.vlan.subnet, controlPlaneCount: controlPlanes, nodeCount: args.nodes.length }) : undefined;
+    const sans = pulumi.all([this.endpoint, endpointNodes]).apply(([endpoint, nodes]) => certSANs({ endpointHost: endpoint.host, nodes, vip }));
     const allowScheduling = allowSchedulingOnControlPlanes(args.nodes);
+    const vlan = args.vlan;
 
     this.machineConfigurations = {};
     for (const node of args.nodes) {
-      const patches = pulumi.all([this.endpoint, sans, args.installerImage, node.serverId]).apply(([endpoint, certSans, installerImage, serverId]) => {
+      const network = pulumi.all([vlan?.vid, node.publicMac, node.privateMac]);
+      const patches = pulumi.all([this.endpoint, sans, args.installerImage, node.serverId, network]).apply(([endpoint, certSans, installerImage, serverId, [vid, publicMac, privateMac]]) => {
+        const vlanPatch =
+          vlan && vid !== undefined
+            ? {
+                publicInterface: nicByMac(publicMac, node.name, "public"),
+                vlan: { parent: nicByMac(privateMac, node.name, "private"), vid, subnet: vlan.subnet, ...(vip !== undefined && { vip }) },
+              }
+            : {};
         const patchList: object[] = nodePatches(
-          { name: node.name, role: node.role, hostname: node.hostname, installDisk: node.installDisk },
-          { endpoint: endpoint.url, certSANs: certSans, allowSchedulingOnControlPlanes: allowScheduling, installerImage },
+          { name: node.name, role: node.role, hostname: node.hostname, installDisk: node.installDisk, ...(node.privateIp !== undefined && { privateIp: node.privateIp }) },
+          { endpoint: endpoint.url, certSANs: certSans, allowSchedulingOnControlPlanes: allowScheduling, installerImage, ...vlanPatch },
         );
         return [...patchList, serverLabelPatch(serverId)].map((patch) => JSON.stringify(patch));
       });

@@ -24,6 +24,7 @@ function buildSchemas(z: typeof Z) {
       operating_system: named.nullish(),
       tags: z.array(tagRef).nullish(),
       created_at: z.string().nullish(),
+      interfaces: z.array(z.looseObject({ role: z.string().nullish(), name: z.string().nullish(), mac_address: z.string().nullish() })).nullish(),
   });
   const project = z.looseObject({
       name: z.string(),

@@ -4,7 +4,7 @@ import { serverProvider } from "./serverProvider";
 import type { Billing, ServerInputs, ServerRole } from "./serverTypes";
 
 /** Bump with any change to the Latitude providers' code, so the engine stores the new code. */
-export const LATITUDE_PROVIDER_VERSION = "1";
+export const LATITUDE_PROVIDER_VERSION = "2";
 
 export type ServerArgs = { [K in keyof Omit<ServerInputs, "providerVersion">]: pulumi.Input<ServerInputs[K]> };
 
@@ -20,9 +20,19 @@ export class Server extends pulumi.dynamic.Resource {
   declare readonly primaryIpv4: pulumi.Output<string>;
   declare readonly primaryIpv6: pulumi.Output<string | null>;
   declare readonly status: pulumi.Output<string>;
+  declare readonly publicMac: pulumi.Output<string | null>;
+  declare readonly privateMac: pulumi.Output<string | null>;
 
   constructor(name: string, args: ServerArgs, opts?: pulumi.CustomResourceOptions) {
-    const outputs = { serverId: undefined, primaryIpv4: undefined, primaryIpv6: undefined, status: undefined, deployFailure: undefined };
+    const outputs = {
+      serverId: undefined,
+      primaryIpv4: undefined,
+      primaryIpv6: undefined,
+      status: undefined,
+      publicMac: undefined,
+      privateMac: undefined,
+      deployFailure: undefined,
+    };
     super(serverProvider, name, { ...args, providerVersion: LATITUDE_PROVIDER_VERSION, ...outputs }, opts, "latitude", "Server");
   }
 }

@@ -52,6 +52,11 @@ async function adoptOrCreate(client: LatitudeClient, inputs: ServerInputs): Prom
   }
 }
 
+/** The MAC of the server's NIC with this Latitude role ("external" or "internal"), if listed. */
+export function macOf(server: Server | undefined, role: "external" | "internal"): string | null {
+  return server?.interfaces?.find((nic) => nic.role === role)?.mac_address ?? null;
+}
+
 function outputsOf(inputs: ServerInputs, server: Server | undefined, id: string, deployFailure: string | null): ServerOutputs {
   return {
     ...inputs,
@@ -59,6 +64,8 @@ function outputsOf(inputs: ServerInputs, server: Server | undefined, id: string,
     primaryIpv4: server?.primary_ipv4 ?? "",
     primaryIpv6: server?.primary_ipv6 ?? null,
     status: server?.status ?? "unknown",
+    publicMac: macOf(server, "external"),
+    privateMac: macOf(server, "internal"),
     deployFailure,
   };
 }
@@ -130,6 +137,8 @@ export const serverProvider: pulumi.dynamic.ResourceProvider<ServerInputs, Serve
         primaryIpv4: server.primary_ipv4 ?? props.primaryIpv4,
         primaryIpv6: server.primary_ipv6 ?? null,
         status,
+        publicMac: macOf(server, "external") ?? props.publicMac ?? null,
+        privateMac: macOf(server, "internal") ?? props.privateMac ?? null,
         deployFailure: failed ?? null,
       },
     };

@@ -38,6 +38,10 @@ export interface ServerOutputs extends ServerInputs {
   primaryIpv4: string;
   primaryIpv6: string | null;
   status: string;
+  /** MAC of the public NIC (Latitude role "external"), for the Talos network config. */
+  publicMac: string | null;
+  /** MAC of the private NIC (role "internal") that carries VLANs. */
+  privateMac: string | null;
   /** Set when the deploy failed or timed out: no update can repair it, so the next diff replaces. */
   deployFailure: string | null;
 }

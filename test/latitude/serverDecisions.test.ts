@@ -32,6 +32,8 @@ const stored = (inputs: ServerInputs, extra: Partial<ServerOutputs> = {}): Serve
   primaryIpv4: "127.0.0.2",
   primaryIpv6: null,
   status: "on",
+  publicMac: null,
+  privateMac: null,
   deployFailure: null,
   ...extra,
 });

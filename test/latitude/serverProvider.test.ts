@@ -70,6 +70,10 @@ describe("create", () => {
     expect(outs.primaryIpv4).toMatch(/^127\./);
     expect(outs.deployFailure).toBeNull();
     expect(emulator.servers().find((s) => s.id === id)?.talosListening).toBe(true);
+    // the NICs' MACs select the public and private links in the Talos network config
+    expect(outs.publicMac).toMatch(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i);
+    expect(outs.privateMac).toMatch(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i);
+    expect(outs.privateMac).not.toBe(outs.publicMac);
   });
 
   it("calls an OS server ready at status on", async () => {

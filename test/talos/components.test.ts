@@ -20,7 +20,10 @@ beforeAll(async () => {
       newResource: (args) => {
         registrations.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown> });
         const state: Record<string, unknown> = { ...(args.inputs as Record<string, unknown>) };
-        if (args.type === "test:Server") Object.assign(state, { primaryIpv4: ipOf(args.name), serverId: `sv_${args.name}` });
+        if (args.type === "test:Server") {
+          const n = args.name.replace(/\D/g, "") || "1";
+          Object.assign(state, { primaryIpv4: ipOf(args.name), serverId: `sv_${args.name}`, publicMac: `AA:00:00:00:00:0${n}`, privateMac: `BB:00:00:00:00:0${n}` });
+        }
         if (args.type === "talos:machine/secrets:Secrets") {
           Object.assign(state, { machineSecrets: { certs: { etcd: { cert: "c", key: "k" }, k8s: { cert: "c", key: "k" }, k8sAggregator: { cert: "c", key: "k" }, k8sServiceaccount: { key: "k" }, os: { cert: "c", key: "k" } }, cluster: { id: "c", secret: "s" }, secrets: { bootstrapToken: "t", secretboxEncryptionSecret: "e" }, trustdinfo: { token: "x" } }, clientConfiguration: { caCertificate: "ca", clientCertificate: "crt", clientKey: "key" } });
         }
@@ -43,8 +46,10 @@ beforeAll(async () => {
 class MockServer extends pulumi.CustomResource {
   declare readonly primaryIpv4: pulumi.Output<string>;
   declare readonly serverId: pulumi.Output<string>;
+  declare readonly publicMac: pulumi.Output<string>;
+  declare readonly privateMac: pulumi.Output<string>;
   constructor(name: string) {
-    super("test:Server", name, { primaryIpv4: undefined, serverId: undefined });
+    super("test:Server", name, { primaryIpv4: undefined, serverId: undefined, publicMac: undefined, privateMac: undefined });
   }
 }
 
@@ -123,5 +128,46 @@ describe.each([1, 2, 5])("Talos for %i node(s)", (count) => {
     expect(client).toHaveLength(1);
     expect(client[0]?.inputs["endpoints"]).toHaveLength(count <= 2 ? 1 : 3);
     expect(client[0]?.inputs["nodes"]).toHaveLength(count);
+  });
+});
+
+describe("Talos with a private VLAN", () => {
+  it("puts each node's static address on a VLAN sub-interface of its private NIC, and the VIP on control planes", async () => {
+    const { TalosCluster } = await import("../../components/talos/talosCluster");
+    invokes.length = 0;
+    const roles = assignRoles([{ name: "n1" }, { name: "n2" }, { name: "n3" }, { name: "n4" }]);
+    const servers = roles.map((node) => new MockServer(`v-${node.name}`));
+    const cluster = new TalosCluster("v", {
+      clusterName: "cto",
+      talosVersion: "v1.13.0",
+      kubernetesVersion: "v1.34.1",
+      installerImage: "factory.talos.dev/metal-installer/abc:v1.13.0",
+      vlan: { vid: 2001, subnet: "10.8.0.0/24" },
+      nodes: roles.map((node, i) => ({
+        name: node.name,
+        role: node.role,
+        hostname: `cto-cto-test-${node.name}`,
+        installDisk: { disk: "/dev/nvme0n1" },
+        publicIp: servers[i]!.primaryIpv4,
+        serverId: servers[i]!.serverId,
+        privateIp: `10.8.0.${20 + i}`,
+        publicMac: servers[i]!.publicMac,
+        privateMac: servers[i]!.privateMac,
+      })),
+    });
+    await value(cluster.machineConfigurations["n4"]!);
+    const configs = invokes.filter((i) => i.token === "talos:machine/getConfiguration:getConfiguration");
+    expect(configs).toHaveLength(4);
+    const networkOf = (i: number) =>
+      (configs[i]!.inputs["configPatches"] as string[]).map((p) => JSON.parse(p) as { machine?: { network?: { interfaces?: unknown } } }).find((p) => p.machine?.network?.interfaces)?.machine?.network?.interfaces;
+    expect(networkOf(0)).toEqual([
+      { deviceSelector: { hardwareAddr: "aa:00:00:00:00:01" }, dhcp: true },
+      { deviceSelector: { hardwareAddr: "bb:00:00:00:00:01" }, dhcp: false, vlans: [{ vlanId: 2001, addresses: ["10.8.0.20/24"], vip: { ip: "10.8.0.1" } }] },
+    ]);
+    // the worker gets its address, not the VIP
+    expect(networkOf(3)).toEqual([
+      { deviceSelector: { hardwareAddr: "aa:00:00:00:00:04" }, dhcp: true },
+      { deviceSelector: { hardwareAddr: "bb:00:00:00:00:04" }, dhcp: false, vlans: [{ vlanId: 2001, addresses: ["10.8.0.23/24"] }] },
+    ]);
   });
 });

@@ -1,7 +1,7 @@
 // TalosBootstrap: applies each node's machine configuration (in parallel, each as soon as its own
 // server answers), bootstraps etcd on exactly one control plane, then reads the kubeconfig and
-// builds the talosconfig. Per-node resources go with their server on destroy, so a destroy never
-// waits on nodes that are being deleted anyway.
+// builds the talosconfig. Control-plane resources go with their server on destroy, so a destroy
+// never waits on nodes that are being deleted anyway; workers reset first (they leave the cluster).
 import * as pulumi from "@pulumi/pulumi";
 import type { NodeRole } from "../../config/types";
 import * as talos from "../../providers/talos";
@@ -48,7 +48,9 @@ export class TalosBootstrap extends pulumi.ComponentResource {
             // A removed worker leaves the cluster gracefully before its server is deleted.
             onDestroy: { graceful: true, reboot: false, reset: node.role === "worker" },
           },
-          { parent: this, deletedWith: node.server },
+          // A worker's apply is deleted on its own first, so its reset (leaving the cluster) runs
+          // before the server goes; a control plane's goes with its server.
+          { parent: this, ...(node.role === "controlplane" && { deletedWith: node.server }) },
         ),
     );
 
@@ -57,7 +59,8 @@ export class TalosBootstrap extends pulumi.ComponentResource {
     const firstApply = this.applies[args.nodes.indexOf(first)]!;
     this.bootstrap = new talos.machine.Bootstrap(
       `${name}-bootstrap`,
-      { node: first.publicIp, endpoint: first.publicIp, clientConfiguration },
+      // Install and reboot on bare metal take longer than the plugin's 10-minute default.
+      { node: first.publicIp, endpoint: first.publicIp, clientConfiguration, timeouts: { create: "30m" } },
       { parent: this, dependsOn: [firstApply], deletedWith: first.server },
     );
     const kubeconfig = new talos.cluster.Kubeconfig(

@@ -1,7 +1,7 @@
 // Typed Latitude API client: one method per call the program makes, responses checked with zod.
 // Lists page until the API says they are done; creates return what the API returned (partial
 // for servers: re-read with getServer). 404 on a read or delete means "gone", not an error.
-import { LatitudeApiError } from "./errors";
+import { LatitudeApiError, LatitudeUnknownOutcomeError } from "./errors";
 import { latitudeSchemas, type LatitudeSchemas, type OperatingSystem, type Plan, type Project, type Region, type ResourceKind, type Server, type SshKey, type Tag, type VirtualNetwork, type VlanAssignment, type Resource } from "./schemas";
 import { sharedState } from "./sharedState";
 import { StatusPoller } from "./statusPoller";
@@ -209,7 +209,13 @@ export class LatitudeClient {
 
   private async write<K extends ResourceKind>(kind: K, method: "POST" | "PATCH", path: string, body: unknown): Promise<Resource<K>> {
     const response = await this.transport.request(method, path, { body });
-    return this.parseItem(kind, this.dataOf(response.body), `${method} ${path}`);
+    try {
+      return this.parseItem(kind, this.dataOf(response.body), `${method} ${path}`);
+    } catch (error) {
+      // The create succeeded even if its answer is unreadable: callers must look, not retry.
+      if (method === "POST") throw new LatitudeUnknownOutcomeError(method, path, error instanceof Error ? error.message : String(error));
+      throw error;
+    }
   }
 
   private async remove(path: string): Promise<boolean> {

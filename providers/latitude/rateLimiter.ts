@@ -16,7 +16,8 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 /** A sliding-window limiter granting slots first come, first served. */
 export class SlidingWindowLimiter {
-  private readonly grants: number[] = [];
+  /** When each granted request was last known in flight: its window runs from its answer. */
+  private readonly grants: Array<{ at: number }> = [];
   private pausedUntil = 0;
   private tail: Promise<void> = Promise.resolve();
 
@@ -25,10 +26,17 @@ export class SlidingWindowLimiter {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Resolves when the caller may send one request. */
-  acquire(): Promise<void> {
+  /**
+   * Resolves when the caller may send one request, with a `done` callback to call once the
+   * request is answered: the server counts a request when it arrives, so a slot's window restarts
+   * then, not at the grant (granting at the turn of a window let 20 writes into the API's 60 s).
+   */
+  acquire(): Promise<() => void> {
     const turn = this.tail.then(() => this.waitForSlot());
-    this.tail = turn.catch(() => undefined);
+    this.tail = turn.then(
+      () => undefined,
+      () => undefined,
+    );
     return turn;
   }
 
@@ -44,10 +52,10 @@ export class SlidingWindowLimiter {
   }
 
   private expire(now: number): void {
-    while (this.grants.length > 0 && (this.grants[0] ?? 0) <= now - this.settings.windowMs) this.grants.shift();
+    for (let i = this.grants.length - 1; i >= 0; i--) if (this.grants[i]!.at <= now - this.settings.windowMs) this.grants.splice(i, 1);
   }
 
-  private async waitForSlot(): Promise<void> {
+  private async waitForSlot(): Promise<() => void> {
     for (;;) {
       const now = this.now();
       this.expire(now);
@@ -56,10 +64,14 @@ export class SlidingWindowLimiter {
         continue;
       }
       if (this.grants.length < this.settings.limit) {
-        this.grants.push(now);
-        return;
+        const grant = { at: now };
+        this.grants.push(grant);
+        return () => {
+          grant.at = Math.max(grant.at, this.now());
+        };
       }
-      await sleep((this.grants[0] ?? now) + this.settings.windowMs - now + 1);
+      const oldest = Math.min(...this.grants.map((g) => g.at));
+      await sleep(oldest + this.settings.windowMs - now + 1);
     }
   }
 }

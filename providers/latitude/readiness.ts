@@ -5,6 +5,7 @@
 import { PollTimeoutError, type StatusPoller } from "./statusPoller";
 import type { Server } from "./schemas";
 
+/** The deploy itself failed (`failed_*`, gone, or past its deadline): no update can repair the server. */
 export class DeployFailedError extends Error {
   override readonly name = "DeployFailedError";
   constructor(
@@ -62,7 +63,11 @@ export async function awaitReady(poller: StatusPoller<Server>, serverId: string,
       if (error instanceof PollTimeoutError) throw timedOut();
       throw error;
     }
-    if (!seen) throw new DeployFailedError(`server ${serverId} disappeared from Latitude while deploying`, lastSeen);
+    if (!seen) {
+      // Lists can lag behind a create: only a server seen before and now gone has disappeared.
+      if (!lastSeen) continue;
+      throw new DeployFailedError(`server ${serverId} disappeared from Latitude while deploying`, lastSeen);
+    }
     lastSeen = seen;
     if (isFailed(seen.status)) throw new DeployFailedError(`deploy failed: Latitude reports status ${seen.status}`, seen);
     if (options.ipxe) {

@@ -48,7 +48,7 @@ async function adoptOrCreate(client: LatitudeClient, inputs: ServerInputs): Prom
       if (created) return created;
       await new Promise((resolve) => setTimeout(resolve, 1000 * (attempt + 1)));
     }
-    throw new Error(`${errorText(error)}; no server named ${inputs.hostname} appeared in the project afterwards, so none was bought`);
+    throw new Error(`${errorText(error)}; no server named ${inputs.hostname} appeared in the project yet: it may still exist, and the next \`pulumi up\` adopts it instead of buying another`);
   }
 }
 
@@ -116,9 +116,13 @@ export const serverProvider: pulumi.dynamic.ResourceProvider<ServerInputs, Serve
       latest = await waitUntilReady(client, server.id, inputs, false);
       return { id: server.id, outs: outputsOf(inputs, latest, server.id, null) };
     } catch (error) {
-      if (error instanceof DeployFailedError) latest = error.lastSeen ?? latest;
-      const reason = `node ${inputs.nodeName} (${inputs.hostname}, server ${server.id}): ${errorText(error)}; the server is kept in state, the next \`pulumi up\` replaces it and \`pulumi destroy\` deletes it`;
-      throw initFailure(server.id, outputsOf(inputs, latest, server.id, errorText(error)), reason);
+      // Only a failed deploy marks the server for replacement; any other error (a tag PATCH, an
+      // API hiccup) keeps a healthy server: it is in state with its id, and the next up retries.
+      const failedDeploy = error instanceof DeployFailedError;
+      if (failedDeploy) latest = error.lastSeen ?? latest;
+      const next = failedDeploy ? "the next `pulumi up` replaces it" : "the next `pulumi up` continues with it";
+      const reason = `node ${inputs.nodeName} (${inputs.hostname}, server ${server.id}): ${errorText(error)}; the server is kept in state, ${next} and \`pulumi destroy\` deletes it`;
+      throw initFailure(server.id, outputsOf(inputs, latest, server.id, failedDeploy ? errorText(error) : null), reason);
     }
   },
 

@@ -24,6 +24,8 @@ interface Waiter<T extends PolledServer> {
   resolve: (server: T | undefined) => void;
   reject: (error: unknown) => void;
   timer: ReturnType<typeof setTimeout>;
+  /** Only a list call started after this answers the waiter (an older one may predate the server). */
+  registeredAt: number;
   lastSeen?: T;
 }
 
@@ -51,6 +53,7 @@ export class StatusPoller<T extends PolledServer = PolledServer> {
         accept,
         resolve,
         reject,
+        registeredAt: Date.now(),
         timer: setTimeout(() => {
           this.waiters.delete(waiter);
           reject(new PollTimeoutError(serverId, waiter.lastSeen, timeoutMs));
@@ -77,9 +80,10 @@ export class StatusPoller<T extends PolledServer = PolledServer> {
 
   private async tick(): Promise<void> {
     let servers: T[];
+    const listStartedAt = Date.now();
+    this.lastListAt = listStartedAt;
     try {
       this.listCalls++;
-      this.lastListAt = Date.now();
       servers = await this.listServers();
     } catch (error) {
       // The list call already retried what is retryable; what is left (401, 403) is fatal.
@@ -88,6 +92,7 @@ export class StatusPoller<T extends PolledServer = PolledServer> {
     }
     const byId = new Map(servers.map((server) => [server.id, server]));
     for (const waiter of [...this.waiters]) {
+      if (waiter.registeredAt > listStartedAt) continue;
       const server = byId.get(waiter.serverId);
       if (server) waiter.lastSeen = server;
       try {

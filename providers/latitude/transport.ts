@@ -85,7 +85,7 @@ export class Transport {
     const limiter = isWrite ? this.writes : this.reads;
     const started = Date.now();
     for (let attempt = 1; ; attempt++) {
-      await limiter?.acquire();
+      const answered = (await limiter?.acquire()) ?? (() => undefined);
       const outOfTime = Date.now() - started >= this.retryBudgetMs;
       const outOfRetries = outOfTime || attempt >= this.maxAttempts;
       let response: globalThis.Response;
@@ -97,14 +97,26 @@ export class Transport {
           signal: AbortSignal.timeout(this.requestTimeoutMs),
         });
       } catch (error) {
+        answered();
         const failure = redact(describeFailure(error), this.apiKey);
         if (!retriesTransient) throw new LatitudeUnknownOutcomeError(method, path, failure);
         if (outOfRetries) throw new LatitudeTransportError(method, path, `${failure} after ${attempt} attempts`);
         await this.wait(backoffDelayMs(attempt, this.backoff, this.random), `${method} ${path}: ${failure}`);
         continue;
       }
-      const text = await response.text();
-      if (response.ok) return { status: response.status, body: text ? this.parseJson(method, path, text) : undefined };
+      answered();
+      let text: string;
+      try {
+        text = await response.text();
+      } catch (error) {
+        // The request was answered; only its body was lost. A write may have been applied.
+        const failure = redact(describeFailure(error), this.apiKey);
+        if (!retriesTransient) throw new LatitudeUnknownOutcomeError(method, path, `body lost: ${failure}`);
+        if (outOfRetries) throw new LatitudeTransportError(method, path, `${failure} after ${attempt} attempts`);
+        await this.wait(backoffDelayMs(attempt, this.backoff, this.random), `${method} ${path}: ${failure}`);
+        continue;
+      }
+      if (response.ok) return { status: response.status, body: text ? this.parseJson(method, path, text, retriesTransient) : undefined };
 
       const items = parseErrorBody(redact(text, this.apiKey));
       // A 429 storm is waited out for as long as the time budget allows, whatever the attempt count.
@@ -117,6 +129,10 @@ export class Transport {
       if (isTransientStatus(response.status) && retriesTransient && !outOfRetries) {
         await this.wait(backoffDelayMs(attempt, this.backoff, this.random), `${method} ${path}: ${response.status}`);
         continue;
+      }
+      // A gateway error on a POST says nothing about whether the origin created the resource.
+      if (!retriesTransient && (isTransientStatus(response.status) || response.status === 500)) {
+        throw new LatitudeUnknownOutcomeError(method, path, `answered ${response.status}`);
       }
       throw new LatitudeApiError(method, path, response.status, items);
     }
@@ -138,10 +154,12 @@ export class Transport {
     };
   }
 
-  private parseJson(method: string, path: string, text: string): unknown {
+  private parseJson(method: string, path: string, text: string, idempotent: boolean): unknown {
     try {
       return JSON.parse(text);
     } catch {
+      // A 2xx to a POST that we cannot read still created something.
+      if (!idempotent) throw new LatitudeUnknownOutcomeError(method, path, "answered with a body that is not JSON");
       throw new LatitudeTransportError(method, path, "answered with a body that is not JSON");
     }
   }

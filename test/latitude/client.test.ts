@@ -96,6 +96,26 @@ describe("retries", () => {
   });
 });
 
+describe("writes behind a gateway error", () => {
+  it("reports a POST answered 503 as an unknown outcome, not a refusal", async () => {
+    const http = await import("node:http");
+    const server = http.createServer((_req, res) => {
+      res.writeHead(503, { "Content-Type": "text/html" });
+      res.end("<html>Service Unavailable</html>");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const client = newClient({ apiUrl: `http://127.0.0.1:${port}` });
+      const error = await client.createTag({ name: "x" }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(LatitudeUnknownOutcomeError);
+      expect((error as Error).message).toBe("Latitude POST /tags: no response (answered 503); the request may have been applied, so it is not retried");
+    } finally {
+      server.close();
+    }
+  });
+});
+
 describe("shared budgets", () => {
   it("holds one write budget across two independent client instances of the same key", async () => {
     const shared = { apiKey: `${API_KEY}-shared`, writeLimit: { limit: 3, windowMs: 400 } };

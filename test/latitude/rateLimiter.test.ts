@@ -15,6 +15,16 @@ describe("SlidingWindowLimiter", () => {
     }
   });
 
+  it("restarts a slot's window when its request is answered, as the server counts arrivals", async () => {
+    const limiter = new SlidingWindowLimiter({ limit: 1, windowMs: 150 });
+    const start = Date.now();
+    const done = await limiter.acquire();
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the request takes 100 ms
+    done();
+    await limiter.acquire();
+    expect(Date.now() - start).toBeGreaterThanOrEqual(245);
+  });
+
   it("holds every caller during a pause after a 429", async () => {
     const limiter = new SlidingWindowLimiter({ limit: 100, windowMs: 1000 });
     const start = Date.now();

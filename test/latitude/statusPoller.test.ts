@@ -26,6 +26,20 @@ describe("StatusPoller", () => {
     await expect(poller.waitFor("sv_1", () => true, 60)).rejects.toBeInstanceOf(PollTimeoutError);
   });
 
+  it("never answers a waiter with a list call that started before it registered", async () => {
+    let calls = 0;
+    const poller = new StatusPoller<PolledServer>(async () => {
+      calls++;
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      return calls === 1 ? [] : [{ id: "sv_new", status: "deploying" }];
+    }, 10);
+    const first = poller.waitFor("sv_old", () => true, 1000);
+    await new Promise((resolve) => setTimeout(resolve, 10)); // the first list is in flight now
+    const fresh = await poller.waitFor("sv_new", () => true, 1000);
+    expect(fresh?.status).toBe("deploying");
+    await expect(first).resolves.toBeUndefined();
+  });
+
   it("reports a server that left the list as undefined", async () => {
     const poller = new StatusPoller<PolledServer>(() => Promise.resolve([]), 10);
     await expect(poller.waitFor("sv_gone", (s) => s === undefined, 1000)).resolves.toBeUndefined();

@@ -95,7 +95,8 @@ describe.each([1, 2, 5])("Talos for %i node(s)", (count) => {
     const { kubeconfig, talosconfig, roles, cluster, bootstrap } = await build(`t${count}`, count);
     expect(ofType("talos:machine/secrets:Secrets")).toHaveLength(1);
     expect(ofType("talos:machine/secrets:Secrets")[0]?.inputs).toEqual({ talosVersion: "v1.13.0" });
-    const applies = ofType("talos:machine/configurationApply:ConfigurationApply");
+    // registrations arrive as their inputs resolve: order them by name (n1 … n5)
+    const applies = ofType("talos:machine/configurationApply:ConfigurationApply").sort((a, b) => a.name.localeCompare(b.name));
     expect(applies.map((a) => a.name)).toEqual(roles.map((n) => `t${count}-boot-${n.name}-apply`));
     for (const [i, apply] of applies.entries()) {
       expect(apply.inputs["node"]).toBe(ipOf(`t${count}-n${i + 1}`));

@@ -111,8 +111,9 @@ export const serverProvider: pulumi.dynamic.ResourceProvider<ServerInputs, Serve
     // From here on the server exists and costs money: every failure reports its id.
     let latest: Server | undefined = server;
     try {
-      latest = (await client.getServer(server.id)) ?? server;
-      await syncTags(client, latest, inputs.tagIds);
+      // No GET here: an adopted server comes from the list with its tags, a new one has none yet,
+      // and the shared poller's next list call brings the full record anyway.
+      await syncTags(client, server, inputs.tagIds);
       latest = await waitUntilReady(client, server.id, inputs, false);
       return { id: server.id, outs: outputsOf(inputs, latest, server.id, null) };
     } catch (error) {

@@ -53,6 +53,8 @@ export = async () => {
     kubernetesVersion: talosConfig.kubernetesVersion,
     configuredEndpoint: talosConfig.clusterEndpoint,
     installerImage: schematicId.apply((id) => installerImage(id, TALOS_VERSION)),
+    protectSecrets: config.profile === "production",
+    allowControlPlaneRemoval: [...talosConfig.allowControlPlaneRemoval],
     nodes: nodes.map((node) => ({
       name: node.name,
       role: node.role,

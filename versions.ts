@@ -15,3 +15,20 @@ export const KUBERNETES_VERSION = "v1.36.0";
 
 /** The Kubernetes minors (1.x) Talos v1.13 supports; the config refuses a version outside them. */
 export const SUPPORTED_KUBERNETES_MINORS = { min: 31, max: 36 } as const;
+
+/** A Helm chart as the program installs it: repository, chart name and exact version. */
+export interface ChartPin {
+  readonly repo: string;
+  readonly chart: string;
+  readonly version: string;
+}
+
+/** Every chart of the platform layer. A bump here is the whole upgrade (see docs/operations.md). */
+export const CHARTS = {
+  localPath: { repo: "https://charts.containeroo.ch", chart: "local-path-provisioner", version: "0.0.33" },
+  certManager: { repo: "https://charts.jetstack.io", chart: "cert-manager", version: "v1.18.2" },
+  ngrok: { repo: "https://charts.ngrok.com", chart: "ngrok-operator", version: "0.19.0" },
+  argocd: { repo: "https://argoproj.github.io/argo-helm", chart: "argo-cd", version: "8.2.5" },
+  vault: { repo: "https://helm.releases.hashicorp.com", chart: "vault", version: "0.30.1" },
+  openbao: { repo: "https://openbao.github.io/openbao-helm", chart: "openbao", version: "0.16.2" },
+} as const satisfies Record<string, ChartPin>;

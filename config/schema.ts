@@ -33,6 +33,7 @@ import {
   PLAN,
   planSchema,
   prefixSchema,
+  profileSchema,
   PROJECT,
   SITE,
   siteSchema,
@@ -70,7 +71,9 @@ const KEY_KINDS = {
   talosExtensions: "json",
   schematicId: "string",
   outputDir: "string",
+  allowControlPlaneRemoval: "json",
   stopAfter: "string",
+  profile: "string",
   githubOrg: "string",
 } as const;
 
@@ -90,6 +93,8 @@ export const CONFIG_DEFAULTS: Readonly<Partial<Record<ConfigKey, string>>> = {
   deployTimeoutMinutes: "30",
   clusterName: "cto",
   talosExtensions: "[]",
+  allowControlPlaneRemoval: "[]",
+  profile: "standard",
 };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -151,6 +156,7 @@ export function parseConfig(raw: Record<string, unknown>, ctx: { stack: string; 
   // The kubeconfig source has no Latitude layer: its keys are ignored, not validated.
   const latitude = source.ok && source.value === "latitude" ? checkLatitude() : FAILED;
   const talos: Result<TalosConfig> = source.ok && source.value === "latitude" ? checkTalos(checker) : FAILED;
+  const profile = check("profile", profileSchema);
   const stopAfter = check("stopAfter", z.enum(["servers", "talos"], expecting('"servers" or "talos"')).optional());
   // Talos boots over iPXE: servers with another OS can only be rented, not turned into a cluster.
   if (latitude.ok && stopAfter.ok && latitude.value.operatingSystem !== "ipxe" && stopAfter.value !== "servers") {
@@ -162,8 +168,10 @@ export function parseConfig(raw: Record<string, unknown>, ctx: { stack: string; 
   }
 
   if (problems.length > 0) throw new ConfigError(ctx.stack, orderProblems(problems));
+  if (!profile.ok) throw new Error("parseConfig: a key failed without reporting a problem"); // unreachable
   const base = {
     stack: ctx.stack,
+    profile: profile.value,
     ...(githubOrg.ok && githubOrg.value !== undefined && { githubOrg: githubOrg.value }),
     ...(stopAfter.ok && stopAfter.value !== undefined && { stopAfter: stopAfter.value }),
   };

@@ -11,6 +11,7 @@ import {
   strictObjectError,
 } from "./issues";
 import type { InstallDisk, TalosConfig } from "./types";
+import { nodeNameSchema } from "./values";
 import { isOfficialExtensionName } from "../components/talos/imageFactory";
 import { KUBERNETES_VERSION, SUPPORTED_KUBERNETES_MINORS, TALOS_VERSION } from "../versions";
 
@@ -21,7 +22,8 @@ export type TalosKey =
   | "installDisk"
   | "talosExtensions"
   | "schematicId"
-  | "outputDir";
+  | "outputDir"
+  | "allowControlPlaneRemoval";
 
 export const INSTALL_DISK = 'a device path such as "/dev/nvme0n1" or a selector such as {"size": ">= 100GB"}';
 
@@ -121,6 +123,10 @@ export function checkTalos(checker: KeyChecker<TalosKey>): Result<TalosConfig> {
   const extensions = checker.check("talosExtensions", extensionsSchema);
   const schematicId = checker.check("schematicId", schematicIdSchema.optional());
   const outputDir = checker.check("outputDir", outputDirSchema.optional());
+  const allowRemoval = checker.check(
+    "allowControlPlaneRemoval",
+    z.array(nodeNameSchema, expectingList('a list of node names such as ["cp3"]')),
+  );
 
   if (extensions.ok) {
     const firstUse = new Map<string, number>();
@@ -147,7 +153,7 @@ export function checkTalos(checker: KeyChecker<TalosKey>): Result<TalosConfig> {
     return FAILED;
   }
 
-  if (!(clusterName.ok && endpoint.ok && k8s.ok && installDisk.ok && extensions.ok && schematicId.ok && outputDir.ok)) {
+  if (!(clusterName.ok && endpoint.ok && k8s.ok && installDisk.ok && extensions.ok && schematicId.ok && outputDir.ok && allowRemoval.ok)) {
     return FAILED;
   }
   return {
@@ -160,6 +166,7 @@ export function checkTalos(checker: KeyChecker<TalosKey>): Result<TalosConfig> {
       extensions: extensions.value,
       ...(schematicId.value !== undefined && { schematicId: schematicId.value }),
       ...(outputDir.value !== undefined && { outputDir: outputDir.value }),
+      allowControlPlaneRemoval: allowRemoval.value,
     },
   };
 }

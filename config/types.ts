@@ -90,10 +90,16 @@ export interface TalosConfig {
   readonly schematicId?: string;
   /** Where the program writes kubeconfig and talosconfig files; nothing is written when unset. */
   readonly outputDir?: string;
+  /** Control planes that may disappear from `nodes`; any other removal is refused at preview. */
+  readonly allowControlPlaneRemoval: readonly string[];
 }
+
+/** Presets: `production` protects the cluster's secrets and runs HA; explicit keys win over it. */
+export type Profile = "minimal" | "standard" | "production";
 
 interface StackConfigBase {
   readonly stack: string;
+  readonly profile: Profile;
   readonly githubOrg?: string;
   /** Build the graph only up to this layer: "servers" rents servers only, "talos" stops at the cluster. */
   readonly stopAfter?: "servers" | "talos";

@@ -56,12 +56,13 @@ export const createSchema = z
 
 const NODE_NAME =
   'a node name of at most 20 lower-case letters, digits and "-", starting and ending with a letter or digit';
+export const nodeNameSchema = z
+  .string(expecting(NODE_NAME))
+  .max(20, expecting(NODE_NAME))
+  .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, expecting(NODE_NAME));
 const nodeSchema = z.strictObject(
   {
-    name: z
-      .string(expecting(NODE_NAME))
-      .max(20, expecting(NODE_NAME))
-      .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, expecting(NODE_NAME)),
+    name: nodeNameSchema,
     role: z.enum(["controlplane", "worker"]).optional(),
     plan: planSchema.optional(),
     allowReplace: z.boolean(expecting("true or false")).optional(),
@@ -125,6 +126,9 @@ export const vlanSchema = z.strictObject(
       `expected an object such as {"subnet": "${DEFAULT_VLAN_SUBNET}"}, got ${show(iss.input)}`,
   },
 );
+
+export const PROFILES = ["minimal", "standard", "production"] as const;
+export const profileSchema = z.enum(PROFILES, expecting('"minimal", "standard" or "production"'));
 
 // GitHub: 1-39 characters, letters, digits and single hyphens, no hyphen at either end.
 const ORG = 'a GitHub organization name (at most 39 letters, digits and single "-", not at either end)';

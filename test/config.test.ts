@@ -24,6 +24,7 @@ const ROOT = join(__dirname, "..");
 
 const CTO_TEST: StackConfig = {
   stack: "cto-test",
+  profile: "standard",
   clusterSource: "latitude",
   githubOrg: "5dlabs-test",
   latitude: {
@@ -41,7 +42,7 @@ const CTO_TEST: StackConfig = {
     allowReinstall: false,
     deployTimeoutMinutes: 30,
   },
-  talos: { clusterName: "cto", kubernetesVersion: KUBERNETES_VERSION, extensions: [] },
+  talos: { clusterName: "cto", kubernetesVersion: KUBERNETES_VERSION, extensions: [], allowControlPlaneRemoval: [] },
 };
 
 function latitudeOf(config: StackConfig) {
@@ -79,6 +80,7 @@ describe("parseConfig: valid configurations", () => {
     );
     expect(config).toStrictEqual({
       stack: "qa",
+      profile: "standard",
       clusterSource: "latitude",
       latitude: {
         project: { kind: "adopt", slug: "my-project" },
@@ -95,7 +97,7 @@ describe("parseConfig: valid configurations", () => {
         allowReinstall: false,
         deployTimeoutMinutes: 30,
       },
-      talos: { clusterName: "cto", kubernetesVersion: "v1.36.0", extensions: [] },
+      talos: { clusterName: "cto", kubernetesVersion: "v1.36.0", extensions: [], allowControlPlaneRemoval: [] },
     });
   });
 
@@ -160,12 +162,14 @@ describe("parseConfig: valid configurations", () => {
   it("needs nothing else for the kubeconfig source and ignores the Latitude keys", () => {
     expect(parseConfig({ clusterSource: "kubeconfig" }, { stack: "dev" })).toStrictEqual({
       stack: "dev",
+      profile: "standard",
       clusterSource: "kubeconfig",
     });
     expect(
       parseConfig({ clusterSource: "kubeconfig", githubOrg: "acme", nodes: "[", site: "" }, { stack: "dev" }),
     ).toStrictEqual({
       stack: "dev",
+      profile: "standard",
       clusterSource: "kubeconfig",
       githubOrg: "acme",
     });
@@ -344,7 +348,9 @@ describe("Pulumi.yaml and the stack files", () => {
       talosExtensions: undefined,
       schematicId: "string",
       outputDir: "string",
+      allowControlPlaneRemoval: undefined,
       stopAfter: "string",
+      profile: "string",
       githubOrg: "string",
     });
   });
@@ -362,6 +368,7 @@ describe("Pulumi.yaml and the stack files", () => {
   it("parses the committed dev stack", () => {
     expect(parseConfig(stackRaw("Pulumi.dev.yaml"), { stack: "dev" })).toStrictEqual({
       stack: "dev",
+      profile: "standard",
       clusterSource: "kubeconfig",
     });
   });

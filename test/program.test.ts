@@ -79,7 +79,7 @@ afterAll(async () => {
 describe("the program for cto-test", () => {
   it("wires servers into Talos: fleet, machine configs, applies, one bootstrap, kubeconfig and talosconfig", async () => {
     const outputs = (await runProgram(CTO_TEST)) as unknown as Record<string, unknown>;
-    await vi.waitFor(() => expect(registered).toHaveLength(12));
+    await vi.waitFor(() => expect(registered).toHaveLength(13));
     expect(registered.map((r) => `${r.type} ${r.name}`).sort()).toEqual(
       [
         "cto:fleet:ServerFleet cto",
@@ -89,6 +89,7 @@ describe("the program for cto-test", () => {
         "pulumi-nodejs:dynamic/latitude:Tag cto-tag",
         "cto:talos:TalosCluster cto",
         "talos:machine/secrets:Secrets cto-secrets",
+        "pulumi-nodejs:dynamic/cluster:ControlPlaneGuard cto-control-planes",
         "cto:talos:TalosBootstrap cto",
         "talos:machine/configurationApply:ConfigurationApply cto-cp1-apply",
         "talos:machine/configurationApply:ConfigurationApply cto-worker1-apply",
@@ -121,7 +122,7 @@ describe("the program for cto-test", () => {
 
   it("puts the API key from config or environment in no registered input", async () => {
     await runProgram(CTO_TEST);
-    await vi.waitFor(() => expect(registered).toHaveLength(12));
+    await vi.waitFor(() => expect(registered).toHaveLength(13));
     const everything = JSON.stringify(registered);
     expect(everything).not.toContain(SENTINEL_CONFIG);
     expect(everything).not.toContain(SENTINEL_ENV);

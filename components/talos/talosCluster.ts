@@ -3,6 +3,7 @@
 // pure functions beside this file. Nothing here talks to a node; TalosBootstrap does.
 import * as pulumi from "@pulumi/pulumi";
 import type { InstallDisk, NodeRole } from "../../config/types";
+import { ControlPlaneGuard } from "../../providers/cluster/controlPlaneGuard";
 import * as talos from "../../providers/talos";
 import { certSANs, clusterEndpoint, talosVip, type ClusterEndpoint, type EndpointNode } from "./endpoint";
 import { allowSchedulingOnControlPlanes, nodePatches, type LinkSelector } from "./patches";
@@ -41,6 +42,10 @@ export interface TalosClusterArgs {
   protectSecrets?: boolean;
   /** The private VLAN: a static address per node on a sub-interface of its private NIC. */
   vlan?: TalosVlanArgs;
+  /** Control planes the config allows to disappear from `nodes` (any other removal fails the preview). */
+  allowControlPlaneRemoval?: string[];
+  /** Patches every node gets, from other layers (e.g. the storage layer's kubelet mount). */
+  extraPatches?: object[];
 }
 
 /** Selects a NIC by its MAC: Latitude reports the MACs, while interface names vary by hardware. */
@@ -56,6 +61,7 @@ export function serverLabelPatch(serverId: string): { machine: { nodeLabels: Rec
 
 export class TalosCluster extends pulumi.ComponentResource {
   readonly secrets: talos.machine.Secrets;
+  readonly controlPlaneGuard: ControlPlaneGuard;
   readonly clientConfiguration: pulumi.Output<talos.ClientConfiguration>;
   readonly endpoint: pulumi.Output<ClusterEndpoint>;
   /** Rendered machine configuration per node name (secret). */
@@ -65,6 +71,11 @@ export class TalosCluster extends pulumi.ComponentResource {
     super("cto:talos:TalosCluster", name, {}, opts);
     this.secrets = new talos.machine.Secrets(`${name}-secrets`, { talosVersion: args.talosVersion }, { parent: this, protect: args.protectSecrets ?? false });
     this.clientConfiguration = this.secrets.clientConfiguration;
+    this.controlPlaneGuard = new ControlPlaneGuard(
+      `${name}-control-planes`,
+      { controlPlanes: args.nodes.filter((node) => node.role === "controlplane").map((node) => node.name), allowRemoval: args.allowControlPlaneRemoval ?? [] },
+      { parent: this },
+    );
 
     const endpointNodes: pulumi.Output<EndpointNode[]> = pulumi
       .all(args.nodes.map((node) => node.publicIp))
@@ -92,7 +103,7 @@ export class TalosCluster extends pulumi.ComponentResource {
           { name: node.name, role: node.role, hostname: node.hostname, installDisk: node.installDisk, ...(node.privateIp !== undefined && { privateIp: node.privateIp }) },
           { endpoint: endpoint.url, certSANs: certSans, allowSchedulingOnControlPlanes: allowScheduling, installerImage, ...vlanPatch },
         );
-        return [...patchList, serverLabelPatch(serverId)].map((patch) => JSON.stringify(patch));
+        return [...patchList, ...(args.extraPatches ?? []), serverLabelPatch(serverId)].map((patch) => JSON.stringify(patch));
       });
       const rendered = talos.machine.getConfigurationOutput(
         {

@@ -77,7 +77,7 @@ async function build(prefix: string, count: number) {
   });
   const kubeconfig = await value(bootstrap.kubeconfig);
   const talosconfig = await value(bootstrap.talosconfig);
-  const expected = 1 + 1 + count /* servers */ + 1 /* secrets */ + count /* applies */ + 1 /* bootstrap */ + 1; /* kubeconfig */
+  const expected = 1 + 1 + count /* servers */ + 1 /* secrets */ + 1 /* control-plane guard */ + count /* applies */ + 1 /* bootstrap */ + 1; /* kubeconfig */
   await vi.waitFor(() => expect(registrations).toHaveLength(expected));
   return { cluster, bootstrap, kubeconfig, talosconfig, roles };
 }

@@ -16,6 +16,7 @@ describe("parseConfig: the Talos keys", () => {
       clusterName: "cto",
       kubernetesVersion: "v1.36.0",
       extensions: [],
+      allowControlPlaneRemoval: [],
     });
   });
 
@@ -34,6 +35,7 @@ describe("parseConfig: the Talos keys", () => {
         installDisk: '{"model":"Micron*","size":"<= 2TB"}',
         talosExtensions: '["siderolabs/nvidia-open-gpu-kernel-modules-production","siderolabs/iscsi-tools"]',
         outputDir: "out/cto-test",
+        allowControlPlaneRemoval: '["cp2","cp3"]',
       },
       { stack: "cto-test" },
     );
@@ -45,6 +47,7 @@ describe("parseConfig: the Talos keys", () => {
       installDisk: { diskSelector: { model: "Micron*", size: "<= 2TB" } },
       extensions: ["siderolabs/nvidia-open-gpu-kernel-modules-production", "siderolabs/iscsi-tools"],
       outputDir: "out/cto-test",
+      allowControlPlaneRemoval: ["cp2", "cp3"],
     });
     expect(config.latitude.nodes.map((node) => node.installDisk)).toStrictEqual([
       { disk: "/dev/disk/by-id/nvme-SAMSUNG_MZQL2960HCJR-00A07_S64FNE0R1" },
@@ -67,6 +70,7 @@ describe("parseConfig: the Talos keys", () => {
       installDisk: { disk: "/dev/nvme1n1" },
       extensions: [],
       schematicId: id,
+      allowControlPlaneRemoval: [],
     });
   });
 
@@ -83,6 +87,7 @@ describe("parseConfig: the Talos keys", () => {
   it("ignores the Talos keys on the kubeconfig source", () => {
     expect(parseConfig({ clusterSource: "kubeconfig", clusterName: "Bad Name", installDisk: "{" }, { stack: "dev" })).toStrictEqual({
       stack: "dev",
+      profile: "standard",
       clusterSource: "kubeconfig",
     });
   });

@@ -198,7 +198,8 @@ describe("servers", () => {
   let api: ApiClient;
   let project: string;
   beforeAll(async () => {
-    emu = await startEmulator({ deployMs: 100 });
+    // Long enough to still see starting_deploy on a loaded 2-core machine.
+    emu = await startEmulator({ deployMs: 1500 });
     api = apiClient(emu.url);
     project = await newProject(api, "Servers");
   });

@@ -1,0 +1,169 @@
+// A small fake of the GitHub REST API on 127.0.0.1, for the GitHub dynamic providers and the
+// installation check: repository contents (GET/PUT), an App's webhook config behind RS256 JWT
+// auth, and organisation installations behind token auth. Every request is logged with its
+// Authorization header so tests can check what was sent.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createHash, createPublicKey, verify, type KeyObject } from "node:crypto";
+import type { AddressInfo } from "node:net";
+
+export interface LoggedRequest {
+  method: string;
+  path: string;
+  authorization: string | undefined;
+  body: unknown;
+}
+
+export interface FakeApp {
+  appId: string;
+  /** PEM public key the App's JWTs are verified with. */
+  publicKey: string;
+  hook: { url: string; content_type: string; secret: string; insecure_ssl: string };
+}
+
+export interface FakeGitHub {
+  url: string;
+  requests: LoggedRequest[];
+  /** "owner/repo" → path → content (utf8). */
+  repos: Map<string, Map<string, string>>;
+  apps: Map<string, FakeApp>;
+  /** org → installed App slugs. */
+  installations: Map<string, string[]>;
+  /** Tokens that authenticate; anything else is a 401. */
+  tokens: Set<string>;
+  /** Answer the next N contents requests with this status (a just-created repository). */
+  settle: { status: number; remaining: number };
+  /** The claims of the last JWT that verified. */
+  lastJwtClaims?: { iat: number; exp: number; iss: string };
+  clearLog(): void;
+  close(): Promise<void>;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, body?: unknown): void {
+  res.writeHead(status, { "Content-Type": "application/json; charset=utf-8" });
+  res.end(body === undefined ? "" : JSON.stringify(body));
+}
+
+const bearer = (header: string | undefined) => (header ?? "").replace(/^Bearer\s+/i, "").trim();
+
+/** The App whose key signed the JWT, or a reason it is refused (as GitHub answers 401). */
+function verifyJwt(fake: FakeGitHub, token: string): FakeApp | string {
+  const parts = token.split(".");
+  if (parts.length !== 3) return "A JSON web token could not be decoded";
+  const [header, payload, signature] = parts as [string, string, string];
+  let claims: { iat?: unknown; exp?: unknown; iss?: unknown };
+  let head: { alg?: unknown };
+  try {
+    head = JSON.parse(Buffer.from(header, "base64url").toString("utf8")) as { alg?: unknown };
+    claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as typeof claims;
+  } catch {
+    return "A JSON web token could not be decoded";
+  }
+  if (head.alg !== "RS256") return "'alg' must be RS256";
+  const app = fake.apps.get(String(claims.iss));
+  if (!app) return "Integration not found";
+  const key: KeyObject = createPublicKey(app.publicKey);
+  if (!verify("sha256", Buffer.from(`${header}.${payload}`), key, Buffer.from(signature, "base64url"))) return "A JSON web token could not be decoded";
+  const now = Math.floor(Date.now() / 1000);
+  if (typeof claims.iat !== "number" || typeof claims.exp !== "number") return "'iat' and 'exp' are required";
+  if (claims.iat > now + 5) return "'Issued at' claim ('iat') must be an Integer representing a time in the past";
+  if (claims.exp <= now || claims.exp - claims.iat > 600) return "'Expiration time' claim ('exp') is too far in the future";
+  fake.lastJwtClaims = { iat: claims.iat, exp: claims.exp, iss: String(claims.iss) };
+  return app;
+}
+
+async function handle(fake: FakeGitHub, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const raw = await readBody(req);
+  const url = new URL(req.url ?? "/", "http://127.0.0.1");
+  const method = req.method ?? "GET";
+  let body: unknown;
+  try {
+    body = raw ? JSON.parse(raw) : undefined;
+  } catch {
+    body = raw;
+  }
+  fake.requests.push({ method, path: url.pathname + url.search, authorization: req.headers.authorization, body });
+  if (req.headers["x-github-api-version"] !== "2022-11-28") return send(res, 400, { message: "missing X-GitHub-Api-Version" });
+
+  if (url.pathname === "/app/hook/config") {
+    const app = verifyJwt(fake, bearer(req.headers.authorization));
+    if (typeof app === "string") return send(res, 401, { message: app });
+    if (method === "GET") return send(res, 200, { url: app.hook.url, content_type: app.hook.content_type, secret: "********", insecure_ssl: app.hook.insecure_ssl });
+    if (method === "PATCH") {
+      const patch = body as { url?: string; content_type?: string };
+      if (patch.url !== undefined) app.hook.url = patch.url;
+      if (patch.content_type !== undefined) app.hook.content_type = patch.content_type;
+      return send(res, 200, { url: app.hook.url, content_type: app.hook.content_type, secret: "********", insecure_ssl: app.hook.insecure_ssl });
+    }
+    return send(res, 405, { message: "Method Not Allowed" });
+  }
+
+  if (!fake.tokens.has(bearer(req.headers.authorization))) return send(res, 401, { message: "Bad credentials" });
+
+  const installations = /^\/orgs\/([^/]+)\/installations$/.exec(url.pathname);
+  if (installations && method === "GET") {
+    const org = decodeURIComponent(installations[1]!);
+    const slugs = fake.installations.get(org);
+    if (!slugs) return send(res, 404, { message: "Not Found" });
+    const perPage = Number(url.searchParams.get("per_page") ?? 30);
+    const page = Number(url.searchParams.get("page") ?? 1);
+    const slice = slugs.slice((page - 1) * perPage, page * perPage);
+    return send(res, 200, { total_count: slugs.length, installations: slice.map((slug, i) => ({ id: 1000 + i, app_slug: slug })) });
+  }
+
+  const contents = /^\/repos\/([^/]+)\/([^/]+)\/contents\/(.+)$/.exec(url.pathname);
+  if (contents) {
+    const repo = fake.repos.get(`${decodeURIComponent(contents[1]!)}/${decodeURIComponent(contents[2]!)}`);
+    const path = contents[3]!.split("/").map(decodeURIComponent).join("/");
+    if (fake.settle.remaining > 0) {
+      fake.settle.remaining--;
+      return send(res, fake.settle.status, { message: fake.settle.status === 409 ? "Git Repository is empty." : "Not Found" });
+    }
+    if (!repo) return send(res, 404, { message: "Not Found" });
+    const existing = repo.get(path);
+    const sha = (content: string) => createHash("sha1").update(content).digest("hex");
+    if (method === "GET") {
+      if (existing === undefined) return send(res, 404, { message: "Not Found" });
+      return send(res, 200, { type: "file", path, sha: sha(existing), encoding: "base64", content: Buffer.from(existing).toString("base64") });
+    }
+    if (method === "PUT") {
+      const put = body as { message?: string; content?: string; sha?: string };
+      if (!put?.message || typeof put.content !== "string") return send(res, 422, { message: "Invalid request" });
+      if (existing !== undefined && put.sha !== sha(existing)) return send(res, 422, { message: `Invalid request.\n\n"sha" wasn't supplied.` });
+      repo.set(path, Buffer.from(put.content, "base64").toString("utf8"));
+      return send(res, existing === undefined ? 201 : 200, { content: { path } });
+    }
+  }
+  return send(res, 404, { message: "Not Found" });
+}
+
+export async function startFakeGitHub(): Promise<FakeGitHub> {
+  const fake: FakeGitHub = {
+    url: "",
+    requests: [],
+    repos: new Map(),
+    apps: new Map(),
+    installations: new Map(),
+    tokens: new Set(),
+    settle: { status: 404, remaining: 0 },
+    clearLog: () => {
+      fake.requests.length = 0;
+    },
+    close: () => Promise.resolve(),
+  };
+  const server: Server = createServer((req, res) => {
+    handle(fake, req, res).catch((error: unknown) => send(res, 500, { message: String(error) }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  fake.close = () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+  return fake;
+}

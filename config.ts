@@ -3,7 +3,7 @@
 // Credentials (latitudesh:authToken) are not read here: the Latitude provider reads them itself,
 // so a secret never passes through the plain-text StackConfig.
 import * as pulumi from "@pulumi/pulumi";
-import { CONFIG_KEYS, parseConfig, type StackConfig } from "./config/schema";
+import { CONFIG_KEYS, parseConfig, SECRET_KEYS, type SecretKey, type StackConfig } from "./config/schema";
 import type { ConfigSource } from "./providers/latitude/credentials";
 
 export type * from "./config/schema";
@@ -17,7 +17,24 @@ export function loadConfig(): StackConfig {
     const value = config.get(key);
     if (value !== undefined) raw[key] = value;
   }
-  return parseConfig(raw, { stack: pulumi.getStack(), project: pulumi.getProject() });
+  const secrets = SECRET_KEYS.filter((key) => config.getSecret(key) !== undefined);
+  return parseConfig(raw, { stack: pulumi.getStack(), project: pulumi.getProject(), secrets });
+}
+
+/** The secret keys, as secret Outputs (undefined when not set); their values never reach StackConfig. */
+export type StackSecrets = Partial<Record<SecretKey | "githubToken", pulumi.Output<string>>>;
+
+export function loadSecrets(): StackSecrets {
+  const config = new pulumi.Config();
+  const secrets: StackSecrets = {};
+  for (const key of SECRET_KEYS) {
+    const value = config.getSecret(key);
+    if (value !== undefined) secrets[key] = value;
+  }
+  // The GitHub provider's own key: an explicit provider does not read stack config by itself.
+  const githubToken = new pulumi.Config("github").getSecret("token");
+  if (githubToken !== undefined) secrets.githubToken = githubToken;
+  return secrets;
 }
 
 /**
@@ -26,4 +43,23 @@ export function loadConfig(): StackConfig {
  */
 export function latitudeConfigSource(): ConfigSource {
   return { get: (key) => (key.startsWith("latitudesh:") ? pulumi.runtime.getConfig(key) : undefined) };
+}
+
+/** One App's PEM from the secret JSON {"<slug>": "<PEM>"}; errors name the key, never the content. */
+export function githubAppPrivateKey(secrets: StackSecrets, slug: string): pulumi.Output<string> {
+  const keys = secrets.githubAppPrivateKeys;
+  if (!keys) throw new Error(`cto-metal:githubAppPrivateKeys: expected a PEM for GitHub App ${slug}, got no secret`);
+  return pulumi.secret(keys.apply((text) => pemOf(text, slug)));
+}
+
+function pemOf(text: string, slug: string): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new Error('cto-metal:githubAppPrivateKeys: expected a JSON object {"<slug>": "<PEM>"}, got text that is not JSON');
+  }
+  const pem = (parsed as Record<string, unknown> | null)?.[slug];
+  if (typeof pem !== "string") throw new Error(`cto-metal:githubAppPrivateKeys: expected a PEM for GitHub App ${slug}, got none`);
+  return pem;
 }

@@ -1,24 +1,54 @@
 // Composition root: read the validated configuration once, run the read-only checks, build the
-// layers in order (servers → Talos), return the stack outputs. No decisions live here; they live
-// in config/ and next to each component.
+// layers in order (servers → Talos → Kubernetes → platform → GitOps), return the stack outputs.
+// No decisions live here; they live in config/ and next to each component.
+import * as github from "@pulumi/github";
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { latitudeConfigSource, loadConfig } from "./config";
+import { githubAppPrivateKey, latitudeConfigSource, loadConfig, loadSecrets, type StackConfig, type StackSecrets } from "./config";
+import { readKubeconfig, resolveKubeconfigPath } from "./components/cluster/kubeconfigFile";
 import { checkCatalogue } from "./components/fleet/catalogueCheck";
 import { ServerFleet } from "./components/fleet/serverFleet";
+import { GitOpsRepository } from "./components/gitops/gitOpsRepository";
+import { argoWebhookUrl } from "./components/platform/argoCdValues";
+import { localPathKubeletPatch } from "./components/platform/localPathStorage";
+import { Platform } from "./components/platform/platform";
+import { PlatformSecrets } from "./components/platform/platformSecrets";
 import { installerImage, planSchematic, pxeUrl } from "./components/talos/imageFactory";
 import { resolveInstallDisk } from "./components/talos/installDisk";
 import { LocalSecretFiles } from "./components/talos/localFiles";
 import { TalosBootstrap } from "./components/talos/talosBootstrap";
 import { TalosCluster } from "./components/talos/talosCluster";
+import { installationStatusOutput } from "./providers/github/installations";
+import { kubeAccessFromKubeconfig } from "./providers/kubernetes/kubeAccess";
 import { LatitudeClient } from "./providers/latitude/client";
 import { resolveCredentials } from "./providers/latitude/credentials";
 import * as talos from "./providers/talos";
 import { TALOS_VERSION, VANILLA_SCHEMATIC_ID } from "./versions";
 
+type LatitudeStack = Extract<StackConfig, { clusterSource: "latitude" }>;
+
+/** A cluster the platform can be installed on. */
+interface Cluster {
+  kubeconfig: pulumi.Output<string>;
+  context?: string;
+  /** The resource whose deletion takes everything inside the cluster with it. */
+  deletedWith?: pulumi.Resource;
+}
+
+/** What a cluster source built: its stack outputs, and the cluster unless it stopped before one. */
+interface ClusterLayer {
+  outputs: Record<string, unknown>;
+  cluster?: Cluster;
+}
+
 export = async () => {
   const config = loadConfig();
-  if (config.clusterSource !== "latitude") return { clusterSource: config.clusterSource };
+  const layer = config.clusterSource === "latitude" ? await latitudeCluster(config) : existingCluster(config);
+  if (!layer.cluster || config.stopAfter === "talos" || config.platform.skip) return layer.outputs;
+  return { ...layer.outputs, ...platformAndGitOps(config, loadSecrets(), layer.cluster) };
+};
 
+async function latitudeCluster(config: LatitudeStack): Promise<ClusterLayer> {
   const { latitude: lat, talos: talosConfig } = config;
   const project = pulumi.getProject();
   const client = new LatitudeClient(resolveCredentials(latitudeConfigSource()));
@@ -44,10 +74,11 @@ export = async () => {
     costPerMonthUsd: fleet.cost.totalMonthly,
     costPerNode: fleet.cost.perNode,
   };
-  if (config.stopAfter === "servers") return servers;
+  if (config.stopAfter === "servers") return { outputs: servers };
 
+  const withPlatform = config.stopAfter !== "talos" && !config.platform.skip;
   const nodes = lat.nodes.map((node, i) => ({ ...node, role: fleet.roles[i]!.role, server: fleet.servers[i]! }));
-  const cluster = new TalosCluster("cto", {
+  const talosCluster = new TalosCluster("cto", {
     clusterName: talosConfig.clusterName,
     talosVersion: TALOS_VERSION,
     kubernetesVersion: talosConfig.kubernetesVersion,
@@ -55,6 +86,8 @@ export = async () => {
     installerImage: schematicId.apply((id) => installerImage(id, TALOS_VERSION)),
     protectSecrets: config.profile === "production",
     allowControlPlaneRemoval: [...talosConfig.allowControlPlaneRemoval],
+    // The storage layer's local-path volumes live under a kubelet mount Talos must declare.
+    extraPatches: withPlatform ? [localPathKubeletPatch()] : [],
     nodes: nodes.map((node) => ({
       name: node.name,
       role: node.role,
@@ -70,24 +103,95 @@ export = async () => {
   });
   const bootstrap = new TalosBootstrap("cto", {
     clusterName: talosConfig.clusterName,
-    clientConfiguration: cluster.clientConfiguration,
+    clientConfiguration: talosCluster.clientConfiguration,
     checkHealth: true,
     nodes: nodes.map((node) => ({
       name: node.name,
       role: node.role,
       publicIp: node.server.primaryIpv4,
-      machineConfiguration: cluster.machineConfigurations[node.name]!,
+      machineConfiguration: talosCluster.machineConfigurations[node.name]!,
       server: node.server,
     })),
   });
   if (talosConfig.outputDir) {
     new LocalSecretFiles("cto-config-files", { directory: talosConfig.outputDir, files: { kubeconfig: bootstrap.kubeconfig, talosconfig: bootstrap.talosconfig } });
   }
+  return {
+    cluster: { kubeconfig: bootstrap.kubeconfig, deletedWith: bootstrap.bootstrap },
+    outputs: { ...servers, kubernetesEndpoint: talosCluster.endpoint.url, kubeconfig: bootstrap.kubeconfig, talosconfig: bootstrap.talosconfig },
+  };
+}
+
+/** The dev stack: no Latitude, no Talos; the platform goes onto a cluster that already exists. */
+function existingCluster(config: Extract<StackConfig, { clusterSource: "kubeconfig" }>): ClusterLayer {
+  const file = resolveKubeconfigPath(config.kubeconfig.path);
+  return {
+    cluster: { kubeconfig: pulumi.secret(readKubeconfig(file)), ...(config.kubeconfig.context !== undefined && { context: config.kubeconfig.context }) },
+    outputs: { clusterSource: config.clusterSource, kubeconfigPath: file },
+  };
+}
+
+function platformAndGitOps(config: StackConfig, secrets: StackSecrets, cluster: Cluster): Record<string, unknown> {
+  const k8sProvider = new k8s.Provider("cto-k8s", {
+    kubeconfig: cluster.kubeconfig,
+    ...(cluster.context !== undefined && { context: cluster.context }),
+  });
+  const generated = new PlatformSecrets("cto-platform-secrets");
+  const { platform, gitops } = config;
+
+  const repo = gitops
+    ? new GitOpsRepository(
+        "cto-gitops",
+        {
+          org: gitops.org,
+          repositoryName: gitops.repositoryName,
+          visibility: gitops.visibility,
+          onDestroy: gitops.onDestroy,
+          appsPath: gitops.appsPath,
+          ...(platform.argocdDomain !== undefined && { argoWebhookUrl: argoWebhookUrl(platform.argocdDomain) }),
+          webhookSecret: generated.webhookSecret,
+          deployKeyPublic: generated.deployPublicKey,
+          apps: gitops.apps.map((app) => ({ name: app.name, slug: app.slug })),
+          appWebhooks: gitops.apps.flatMap((app) =>
+            app.webhook ? [{ slug: app.slug, appId: app.webhook.appId, url: app.webhook.url, privateKey: githubAppPrivateKey(secrets, app.slug) }] : [],
+          ),
+          installationStatus: installationStatusOutput({ org: gitops.org, apps: gitops.apps.map((app) => ({ name: app.name, slug: app.slug })), token: secrets.githubToken }),
+        },
+        { providers: { github: new github.Provider("cto-github", { owner: gitops.org, ...(secrets.githubToken && { token: secrets.githubToken }) }) } },
+      )
+    : undefined;
+
+  const installed = new Platform(
+    "cto-platform",
+    {
+      cluster: cluster.kubeconfig.apply((text) => kubeAccessFromKubeconfig(text, cluster.context)),
+      ...(cluster.deletedWith && { deletedWith: cluster.deletedWith }),
+      ...(platform.ngrok && secrets.ngrokApiKey && secrets.ngrokAuthtoken && { ngrok: { apiKey: secrets.ngrokApiKey, authtoken: secrets.ngrokAuthtoken } }),
+      ...(platform.acme && { acme: platform.acme }),
+      argocd: {
+        ...(platform.argocdDomain !== undefined && { domain: platform.argocdDomain }),
+        adminPasswordHash: generated.adminPasswordHash,
+        adminPasswordMtime: generated.adminPasswordMtime,
+        webhookSecret: generated.webhookSecret,
+        ...(repo && { repoUrl: repo.cloneUrl, repoPrivateKey: generated.deployPrivateKey }),
+        appsPath: gitops?.appsPath ?? "apps",
+        targetRevision: gitops?.branch ?? "HEAD",
+      },
+      vault: platform.vault,
+      values: platform.chartValues,
+    },
+    { provider: k8sProvider },
+  );
 
   return {
-    ...servers,
-    kubernetesEndpoint: cluster.endpoint.url,
-    kubeconfig: bootstrap.kubeconfig,
-    talosconfig: bootstrap.talosconfig,
+    argocdUrl: installed.argocdUrl,
+    argocdAdminPassword: generated.adminPassword,
+    vaultAddress: installed.vaultAddress,
+    vaultUnsealKeys: installed.vaultUnsealKeys,
+    vaultRootToken: installed.vaultRootToken,
+    vaultSealedPods: installed.vaultSealedPods,
+    gitops: repo
+      ? { repoUrl: repo.repoUrl, cloneUrl: repo.cloneUrl, webhookId: repo.webhookId, appInstallLinks: repo.installLinks, appInstallationStatus: repo.installationStatus, appWebhookUrls: repo.appWebhookUrls }
+      : "skipped: no cto-metal:githubOrg configured",
   };
-};
+}

@@ -15,6 +15,7 @@ import {
   keyPath,
   show,
 } from "./issues";
+import { checkKubeconfigSource, checkPlatform, type SecretKey } from "./platform";
 import { checkInstallDisk, checkTalos, INSTALL_DISK } from "./talos";
 import type { InstallDisk, LatitudeConfig, NodeConfig, ProjectConfig, StackConfig, TalosConfig } from "./types";
 import { RESERVED_HOSTS } from "../components/fleet/privateIps";
@@ -45,6 +46,7 @@ export type * from "./types";
 export { ConfigError, type ConfigIssue } from "./issues";
 export { nodeHostname } from "./hostname";
 export { DEFAULT_VLAN_SUBNET, MAX_NODES } from "./values";
+export { DEFAULT_GITHUB_APPS, SECRET_KEYS, type SecretKey } from "./platform";
 
 export const CONFIG_NAMESPACE = "cto-metal";
 
@@ -75,6 +77,15 @@ const KEY_KINDS = {
   stopAfter: "string",
   profile: "string",
   githubOrg: "string",
+  skipStack: "boolean",
+  kubeconfigPath: "string",
+  kubeContext: "string",
+  argocdDomain: "string",
+  acme: "json",
+  vault: "json",
+  chartValues: "json",
+  gitopsRepo: "json",
+  githubApps: "json",
 } as const;
 
 export type ConfigKey = keyof typeof KEY_KINDS;
@@ -95,6 +106,7 @@ export const CONFIG_DEFAULTS: Readonly<Partial<Record<ConfigKey, string>>> = {
   talosExtensions: "[]",
   allowControlPlaneRemoval: "[]",
   profile: "standard",
+  skipStack: "false",
 };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -108,7 +120,10 @@ type Problem = ConfigIssue & { readonly key: ConfigKey };
  * returns the typed configuration, or throws one ConfigError listing every problem.
  * Keys this layer does not declare are ignored; an empty string counts as "not set".
  */
-export function parseConfig(raw: Record<string, unknown>, ctx: { stack: string; project?: string }): StackConfig {
+export function parseConfig(
+  raw: Record<string, unknown>,
+  ctx: { stack: string; project?: string; secrets?: readonly SecretKey[] },
+): StackConfig {
   const namespace = ctx.project ?? CONFIG_NAMESPACE;
   const problems: Problem[] = [];
   const report = (key: ConfigKey, segments: readonly PropertyKey[], message: string): void => {
@@ -157,6 +172,12 @@ export function parseConfig(raw: Record<string, unknown>, ctx: { stack: string; 
   const latitude = source.ok && source.value === "latitude" ? checkLatitude() : FAILED;
   const talos: Result<TalosConfig> = source.ok && source.value === "latitude" ? checkTalos(checker) : FAILED;
   const profile = check("profile", profileSchema);
+  const platform = checkPlatform(checker, {
+    profile: profile.ok ? profile.value : "standard",
+    githubOrg: githubOrg.ok ? githubOrg.value : undefined,
+    secrets: new Set(ctx.secrets ?? []),
+  });
+  const kubeconfig = source.ok && source.value === "kubeconfig" ? checkKubeconfigSource(checker) : FAILED;
   const stopAfter = check("stopAfter", z.enum(["servers", "talos"], expecting('"servers" or "talos"')).optional());
   // Talos boots over iPXE: servers with another OS can only be rented, not turned into a cluster.
   if (latitude.ok && stopAfter.ok && latitude.value.operatingSystem !== "ipxe" && stopAfter.value !== "servers") {
@@ -168,14 +189,16 @@ export function parseConfig(raw: Record<string, unknown>, ctx: { stack: string; 
   }
 
   if (problems.length > 0) throw new ConfigError(ctx.stack, orderProblems(problems));
-  if (!profile.ok) throw new Error("parseConfig: a key failed without reporting a problem"); // unreachable
+  if (!profile.ok || !platform.ok) throw new Error("parseConfig: a key failed without reporting a problem"); // unreachable
   const base = {
     stack: ctx.stack,
     profile: profile.value,
+    platform: platform.value.platform,
+    ...(platform.value.gitops && { gitops: platform.value.gitops }),
     ...(githubOrg.ok && githubOrg.value !== undefined && { githubOrg: githubOrg.value }),
     ...(stopAfter.ok && stopAfter.value !== undefined && { stopAfter: stopAfter.value }),
   };
-  if (source.ok && source.value === "kubeconfig") return { ...base, clusterSource: "kubeconfig" };
+  if (source.ok && source.value === "kubeconfig" && kubeconfig.ok) return { ...base, clusterSource: "kubeconfig", kubeconfig: kubeconfig.value };
   if (source.ok && latitude.ok && talos.ok) {
     return { ...base, clusterSource: "latitude", latitude: latitude.value, talos: talos.value };
   }

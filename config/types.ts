@@ -94,6 +94,44 @@ export interface TalosConfig {
   readonly allowControlPlaneRemoval: readonly string[];
 }
 
+/** The platform layer (both sources). */
+export interface PlatformConfig {
+  /** skipStack: bring up the cluster only. */
+  readonly skip: boolean;
+  /** Public host of Argo CD, served through ngrok; absent: Argo CD is not exposed. */
+  readonly argocdDomain?: string;
+  readonly acme?: { readonly email: string; readonly environment: "staging" | "production" };
+  /** Both ngrok credentials are set (secret keys). */
+  readonly ngrok: boolean;
+  readonly vault: { readonly flavor: "vault" | "openbao"; readonly ha: boolean };
+  /** Helm values merged over what the program sets, per chart. */
+  readonly chartValues: Readonly<Partial<Record<"localPath" | "certManager" | "ngrok" | "argocd" | "vault", Record<string, unknown>>>>;
+}
+
+export interface GitHubAppConfig {
+  readonly name: string;
+  readonly slug: string;
+  /** With an id (and its private key in the secret githubAppPrivateKeys) the App's webhook points at `url`. */
+  readonly webhook?: { readonly appId: string; readonly url: string };
+}
+
+/** The GitOps layer, present when a GitHub organization is configured. */
+export interface GitOpsConfig {
+  readonly org: string;
+  readonly repositoryName: string;
+  readonly visibility: "private" | "public" | "internal";
+  readonly onDestroy: "keep" | "archive" | "delete";
+  readonly appsPath: string;
+  readonly branch: string;
+  readonly apps: readonly GitHubAppConfig[];
+}
+
+/** The kubeconfig source: the file and context of an existing cluster. */
+export interface KubeconfigConfig {
+  readonly path?: string;
+  readonly context?: string;
+}
+
 /** Presets: `production` protects the cluster's secrets and runs HA; explicit keys win over it. */
 export type Profile = "minimal" | "standard" | "production";
 
@@ -103,6 +141,8 @@ interface StackConfigBase {
   readonly githubOrg?: string;
   /** Build the graph only up to this layer: "servers" rents servers only, "talos" stops at the cluster. */
   readonly stopAfter?: "servers" | "talos";
+  readonly platform: PlatformConfig;
+  readonly gitops?: GitOpsConfig;
 }
 
 export type StackConfig =
@@ -111,4 +151,9 @@ export type StackConfig =
       readonly latitude: LatitudeConfig;
       readonly talos: TalosConfig;
     })
-  | (StackConfigBase & { readonly clusterSource: "kubeconfig"; readonly latitude?: undefined; readonly talos?: undefined });
+  | (StackConfigBase & {
+      readonly clusterSource: "kubeconfig";
+      readonly kubeconfig: KubeconfigConfig;
+      readonly latitude?: undefined;
+      readonly talos?: undefined;
+    });

@@ -22,9 +22,13 @@ import { ECDSA_KEY, ED25519_KEY, INVALID_CONFIGS, VALID_RAW } from "./fixtures/i
 
 const ROOT = join(__dirname, "..");
 
+const DEFAULT_PLATFORM = { skip: false, ngrok: false, vault: { flavor: "vault", ha: false }, chartValues: {} } as const;
+const DEFAULT_APPS = ["Morgan", "Rex", "Cipher", "Blaze", "Cleo"].map((name) => ({ name, slug: name.toLowerCase() }));
 const CTO_TEST: StackConfig = {
   stack: "cto-test",
   profile: "standard",
+  platform: DEFAULT_PLATFORM,
+  gitops: { org: "5dlabs-test", repositoryName: "cto-apps", visibility: "private", onDestroy: "keep", appsPath: "apps", branch: "main", apps: DEFAULT_APPS },
   clusterSource: "latitude",
   githubOrg: "5dlabs-test",
   latitude: {
@@ -81,6 +85,7 @@ describe("parseConfig: valid configurations", () => {
     expect(config).toStrictEqual({
       stack: "qa",
       profile: "standard",
+      platform: DEFAULT_PLATFORM,
       clusterSource: "latitude",
       latitude: {
         project: { kind: "adopt", slug: "my-project" },
@@ -163,14 +168,19 @@ describe("parseConfig: valid configurations", () => {
     expect(parseConfig({ clusterSource: "kubeconfig" }, { stack: "dev" })).toStrictEqual({
       stack: "dev",
       profile: "standard",
+      platform: DEFAULT_PLATFORM,
       clusterSource: "kubeconfig",
+      kubeconfig: {},
     });
     expect(
       parseConfig({ clusterSource: "kubeconfig", githubOrg: "acme", nodes: "[", site: "" }, { stack: "dev" }),
     ).toStrictEqual({
       stack: "dev",
       profile: "standard",
+      platform: DEFAULT_PLATFORM,
+      gitops: { org: "acme", repositoryName: "cto-apps", visibility: "private", onDestroy: "keep", appsPath: "apps", branch: "main", apps: DEFAULT_APPS },
       clusterSource: "kubeconfig",
+      kubeconfig: {},
       githubOrg: "acme",
     });
   });
@@ -352,6 +362,15 @@ describe("Pulumi.yaml and the stack files", () => {
       stopAfter: "string",
       profile: "string",
       githubOrg: "string",
+      skipStack: "boolean",
+      kubeconfigPath: "string",
+      kubeContext: "string",
+      argocdDomain: "string",
+      acme: undefined,
+      vault: undefined,
+      chartValues: undefined,
+      gitopsRepo: undefined,
+      githubApps: undefined,
     });
   });
 
@@ -369,7 +388,9 @@ describe("Pulumi.yaml and the stack files", () => {
     expect(parseConfig(stackRaw("Pulumi.dev.yaml"), { stack: "dev" })).toStrictEqual({
       stack: "dev",
       profile: "standard",
+      platform: DEFAULT_PLATFORM,
       clusterSource: "kubeconfig",
+      kubeconfig: {},
     });
   });
 

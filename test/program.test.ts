@@ -25,6 +25,8 @@ const CTO_TEST = {
   "cto-metal:plan": "c2-small-x86",
   "cto-metal:billing": "hourly",
   "cto-metal:nodes": '[{"name":"cp1","role":"controlplane"},{"name":"worker1","role":"worker"}]',
+  // The cluster half only; the platform and GitOps halves: test/program.platform.test.ts.
+  "cto-metal:skipStack": "true",
 };
 
 async function runProgram(config: Record<string, string>) {

@@ -88,7 +88,9 @@ describe("parseConfig: the Talos keys", () => {
     expect(parseConfig({ clusterSource: "kubeconfig", clusterName: "Bad Name", installDisk: "{" }, { stack: "dev" })).toStrictEqual({
       stack: "dev",
       profile: "standard",
+      platform: { skip: false, ngrok: false, vault: { flavor: "vault", ha: false }, chartValues: {} },
       clusterSource: "kubeconfig",
+      kubeconfig: {},
     });
   });
 });

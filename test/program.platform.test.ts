@@ -1,0 +1,271 @@
+// The whole program with its platform and GitOps layers under Pulumi mocks: cto-test as one graph
+// (servers, Talos, every chart, every GitHub object), the stack without a GitHub org, and the dev
+// stack on an existing cluster. Latitude lookups are served by the emulator; nothing else is dialled.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { CHARTS } from "../versions";
+import { startEmulator, type Emulator } from "./emulator";
+
+interface Registration {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+  provider: string | undefined;
+}
+let emulator: Emulator;
+const registered: Registration[] = [];
+const configPatches: string[][] = [];
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+const NGROK_API_KEY = "sentinel-ngrok-api-key-5c2f";
+const NGROK_AUTHTOKEN = "sentinel-ngrok-authtoken-9e41";
+
+/** A kubeconfig as Talos writes one: the VaultInit provider reads its API server and certificates. */
+const pem = (label: string) => Buffer.from(`-----BEGIN ${label}-----\nAAAA\n-----END ${label}-----\n`).toString("base64");
+const KUBECONFIG = [
+  "apiVersion: v1",
+  "kind: Config",
+  `clusters: [{name: cto, cluster: {server: 'https://127.0.0.7:6443', certificate-authority-data: ${pem("CERTIFICATE")}}}]`,
+  `users: [{name: admin@cto, user: {client-certificate-data: ${pem("CERTIFICATE")}, client-key-data: ${pem("PRIVATE KEY")}}}]`,
+  "contexts: [{name: admin@cto, context: {cluster: cto, user: admin@cto}}]",
+  "current-context: admin@cto",
+].join("\n");
+const TALOS_SECRETS = {
+  machineSecrets: {
+    certs: { etcd: { cert: "c", key: "k" }, k8s: { cert: "c", key: "k" }, k8sAggregator: { cert: "c", key: "k" }, k8sServiceaccount: { key: "k" }, os: { cert: "c", key: "k" } },
+    cluster: { id: "id", secret: "s" },
+    secrets: { bootstrapToken: "t", secretboxEncryptionSecret: "e" },
+    trustdinfo: { token: "x" },
+  },
+  clientConfiguration: { caCertificate: "ca", clientCertificate: "crt", clientKey: "key" },
+};
+
+const CTO_TEST = {
+  "cto-metal:project": '{"name":"cto-test","provisioningType":"on_demand"}',
+  "cto-metal:site": "MIA2",
+  "cto-metal:plan": "c2-small-x86",
+  "cto-metal:nodes": '[{"name":"cp1","role":"controlplane"},{"name":"worker1","role":"worker"}]',
+  "cto-metal:githubOrg": "5dlabs-test",
+  "cto-metal:argocdDomain": "argocd.cto-test.ngrok.app",
+  "cto-metal:ngrokApiKey": NGROK_API_KEY,
+  "cto-metal:ngrokAuthtoken": NGROK_AUTHTOKEN,
+};
+const SECRET_CONFIG = ["cto-metal:ngrokApiKey", "cto-metal:ngrokAuthtoken"];
+
+/** Secret values reach the mocks wrapped: unwrap them, remembering that they were secret. */
+function unwrap(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(unwrap);
+  if (value !== null && typeof value === "object") {
+    if (SECRET_SIG in value) return unwrap((value as unknown as { value: unknown }).value);
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrap(v)]));
+  }
+  return value;
+}
+
+async function runProgram(stack: string, config: Record<string, string>) {
+  registered.length = 0;
+  configPatches.length = 0;
+  emulator.clearLog();
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        registered.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown>, provider: args.provider });
+        const state: Record<string, unknown> = { ...(args.inputs as Record<string, unknown>) };
+        if (args.type.endsWith(":Server")) Object.assign(state, { serverId: `sv_${args.name}`, primaryIpv4: "127.0.0.7" });
+        if (args.type.endsWith(":Project")) state["projectId"] = "proj_new";
+        if (args.type.endsWith(":Tag")) state["tagId"] = "tag_new";
+        if (args.type === "talos:machine/secrets:Secrets") Object.assign(state, TALOS_SECRETS);
+        if (args.type === "talos:cluster/kubeconfig:Kubeconfig") state["kubeconfigRaw"] = KUBECONFIG;
+        if (args.type === "github:index/repository:Repository") Object.assign(state, { htmlUrl: "https://github.com/5dlabs-test/cto-apps", sshCloneUrl: "git@github.com:5dlabs-test/cto-apps.git" });
+        // The generators never run under mocks: stand in for what they would return.
+        if (args.type.endsWith(":RandomSecret")) state["value"] = `secret-of-${args.name}`;
+        if (args.type.endsWith(":AdminPassword")) Object.assign(state, { password: "admin-password", bcryptHash: "$2a$10$hash", passwordMtime: "2026-12-01T00:00:00Z" });
+        if (args.type.endsWith(":SshKeyPair")) Object.assign(state, { publicKey: "ssh-ed25519 AAAA argocd", privateKey: "-----BEGIN PRIVATE KEY-----" });
+        if (args.type === "kubernetes:helm.sh/v3:Release") state["status"] = { name: (args.inputs as { name?: string }).name };
+        return { id: `${args.name}-id`, state };
+      },
+      call: (args) => {
+        const inputs = args.inputs as Record<string, unknown>;
+        if (args.token === "talos:machine/getConfiguration:getConfiguration") {
+          configPatches.push(inputs["configPatches"] as string[]);
+          return { ...inputs, machineConfiguration: "machine-config" };
+        }
+        if (args.token === "talos:client/getConfiguration:getConfiguration") return { ...inputs, talosConfig: "talosconfig-text" };
+        if (args.token === "talos:cluster/getHealth:getHealth") return { ...inputs };
+        if (args.token === "github:index/getOrganization:getOrganization") return { ...inputs, id: "4242", login: "5dlabs-test" };
+        throw new Error(`unexpected invoke ${args.token}`);
+      },
+    },
+    "cto-metal",
+    stack,
+  );
+  pulumi.runtime.setAllConfig({ ...config, "latitudesh:authToken": "any-key" }, ["latitudesh:authToken", ...SECRET_CONFIG]);
+  vi.resetModules();
+  const program = (await import("../index")).default;
+  const outputs = (await program());
+  // Registrations arrive as their inputs resolve: wait until the count settles.
+  let count = -1;
+  while (count !== registered.length) {
+    count = registered.length;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  return outputs;
+}
+
+const value = (output: unknown): Promise<unknown> => new Promise((resolve) => (output as pulumi.Output<unknown>).apply(resolve));
+const releases = () => registered.filter((r) => r.type === "kubernetes:helm.sh/v3:Release");
+const indexOf = (name: string) => registered.findIndex((r) => r.name === name);
+
+beforeAll(async () => {
+  emulator = await startEmulator();
+  vi.stubEnv("LATITUDESH_API_URL", emulator.url);
+  vi.stubEnv("LATITUDESH_AUTH_TOKEN", "any-key");
+  // The installation check reads GITHUB_TOKEN: none here, so it reports "unknown" and dials nothing.
+  vi.stubEnv("GITHUB_TOKEN", "");
+});
+afterAll(async () => {
+  vi.unstubAllEnvs();
+  await emulator.close();
+});
+
+describe("cto-test as one graph", () => {
+  it("registers servers, Talos, every chart and every GitHub object", async () => {
+    const outputs = await runProgram("cto-test", CTO_TEST);
+    const types = new Set(registered.map((r) => r.type));
+    for (const type of [
+      "pulumi-nodejs:dynamic/latitude:Server",
+      "talos:machine/bootstrap:Bootstrap",
+      "pulumi:providers:kubernetes",
+      "kubernetes:helm.sh/v3:Release",
+      "pulumi-nodejs:dynamic/vault:VaultInit",
+      "github:index/repository:Repository",
+      "github:index/repositoryWebhook:RepositoryWebhook",
+      "github:index/repositoryDeployKey:RepositoryDeployKey",
+    ]) {
+      expect(types, type).toContain(type);
+    }
+    expect(releases().map((r) => r.inputs["name"]).sort()).toEqual(["argocd", "cert-manager", "local-path-provisioner", "ngrok-operator", "vault"]);
+    expect(await value(outputs["argocdUrl"])).toBe("https://argocd.cto-test.ngrok.app");
+    for (const key of ["argocdAdminPassword", "vaultUnsealKeys", "vaultRootToken", "kubeconfig", "talosconfig"]) {
+      expect(await pulumi.isSecret(outputs[key] as pulumi.Output<unknown>), key).toBe(true);
+    }
+    const gitops = outputs["gitops"] as Record<string, pulumi.Output<unknown>>;
+    expect(await value(gitops["repoUrl"])).toBe("https://github.com/5dlabs-test/cto-apps");
+    expect(await value(gitops["appInstallLinks"])).toMatchObject({ Morgan: "https://github.com/apps/morgan/installations/new/permissions?target_id=4242" });
+    expect(await value(gitops["appInstallationStatus"])).toMatchObject({ Morgan: expect.stringMatching(/^unknown: /) as unknown });
+    // The program only read Latitude: the writes belong to the providers, which mocks never run.
+    expect(emulator.requests.every((r) => r.method === "GET")).toBe(true);
+  });
+
+  it("pins every chart and puts it on the cluster's provider", async () => {
+    await runProgram("cto-test", CTO_TEST);
+    const provider = registered.find((r) => r.type === "pulumi:providers:kubernetes")!;
+    expect(unwrap(provider.inputs["kubeconfig"])).toBe(KUBECONFIG);
+    const pins: Record<string, { repo: string; chart: string; version: string; namespace: string }> = {
+      "local-path-provisioner": { ...CHARTS.localPath, namespace: "local-path-storage" },
+      "cert-manager": { ...CHARTS.certManager, namespace: "cert-manager" },
+      "ngrok-operator": { ...CHARTS.ngrok, namespace: "ngrok-operator" },
+      argocd: { ...CHARTS.argocd, namespace: "argocd" },
+      vault: { ...CHARTS.vault, namespace: "vault" },
+    };
+    for (const release of releases()) {
+      const pin = pins[release.inputs["name"] as string]!;
+      expect(release.inputs, release.name).toMatchObject({ chart: pin.chart, version: pin.version, repositoryOpts: { repo: pin.repo }, namespace: pin.namespace });
+      expect(release.provider, release.name).toMatch(/^urn:pulumi:cto-test::cto-metal::pulumi:providers:kubernetes::cto-k8s::/);
+    }
+  });
+
+  it("orders by data: storage before Vault, Argo CD before its root Application, ngrok before Argo's Ingress class", async () => {
+    await runProgram("cto-test", CTO_TEST);
+    const vault = releases().find((r) => r.inputs["name"] === "vault")!;
+    const storage = releases().find((r) => r.inputs["name"] === "local-path-provisioner")!;
+    expect(indexOf(storage.name)).toBeLessThan(indexOf(vault.name));
+    expect(JSON.stringify(unwrap(vault.inputs["values"]))).toContain('"storageClass":"local-path"');
+    const root = registered.find((r) => r.type === "kubernetes:argoproj.io/v1alpha1:Application")!;
+    expect(indexOf(releases().find((r) => r.inputs["name"] === "argocd")!.name)).toBeLessThan(indexOf(root.name));
+    expect(unwrap(root.inputs["spec"])).toMatchObject({ source: { repoURL: "git@github.com:5dlabs-test/cto-apps.git", path: "apps", targetRevision: "main" } });
+  });
+
+  it("points the webhook at Argo CD's domain with the very secret Argo CD verifies", async () => {
+    await runProgram("cto-test", CTO_TEST);
+    const hook = registered.find((r) => r.type === "github:index/repositoryWebhook:RepositoryWebhook")!;
+    const configuration = unwrap(hook.inputs["configuration"]) as { url: string; secret: string; contentType: string };
+    expect(configuration.url).toBe("https://argocd.cto-test.ngrok.app/api/webhook");
+    expect(hook.inputs["events"]).toEqual(["push"]);
+    const argo = unwrap(releases().find((r) => r.inputs["name"] === "argocd")!.inputs["values"]) as { configs: { secret: { githubSecret: string } } };
+    expect(configuration.secret).toBe("secret-of-cto-platform-secrets-webhook");
+    expect(argo.configs.secret.githubSecret).toBe(configuration.secret);
+    // The deploy key GitHub gets is the public half of the key Argo CD pulls with.
+    const deployKey = registered.find((r) => r.type === "github:index/repositoryDeployKey:RepositoryDeployKey")!;
+    expect(deployKey.inputs).toMatchObject({ readOnly: true, key: "ssh-ed25519 AAAA argocd" });
+    const repoSecret = registered.find((r) => r.type === "kubernetes:core/v1:Secret" && r.name.includes("argocd"))!;
+    expect(JSON.stringify(unwrap(repoSecret.inputs))).toContain("-----BEGIN PRIVATE KEY-----");
+  });
+
+  it("keeps the ngrok credentials out of every input in plain text", async () => {
+    await runProgram("cto-test", CTO_TEST);
+    const plain = (value: unknown): string[] => {
+      if (Array.isArray(value)) return value.flatMap(plain);
+      if (value !== null && typeof value === "object") return SECRET_SIG in value ? [] : Object.values(value).flatMap(plain);
+      return typeof value === "string" ? [value] : [];
+    };
+    const texts = registered.flatMap((r) => plain(r.inputs));
+    expect(texts.some((t) => t.includes(NGROK_API_KEY) || t.includes(NGROK_AUTHTOKEN))).toBe(false);
+    expect(JSON.stringify(registered.map((r) => r.inputs))).toContain(NGROK_API_KEY); // present, but only wrapped as a secret
+  });
+
+  it("adds the local-path kubelet mount to every Talos config, and not when the platform is skipped", async () => {
+    const mount = { destination: "/var/mnt/local-path-provisioner", type: "bind", source: "/var/mnt/local-path-provisioner", options: ["rbind", "rshared", "rw"] };
+    const hasMount = (patches: string[]) => patches.some((p) => JSON.stringify((JSON.parse(p) as { machine?: { kubelet?: unknown } }).machine?.kubelet ?? null).includes(JSON.stringify(mount)));
+    await runProgram("cto-test", CTO_TEST);
+    expect(configPatches).toHaveLength(2);
+    expect(configPatches.every(hasMount)).toBe(true);
+    await runProgram("cto-test", { ...CTO_TEST, "cto-metal:skipStack": "true" });
+    expect(configPatches).toHaveLength(2);
+    expect(configPatches.some(hasMount)).toBe(false);
+  });
+});
+
+describe("without a GitHub organization", () => {
+  it("installs the platform and registers no GitHub resource", async () => {
+    const config: Record<string, string> = { ...CTO_TEST };
+    delete config["cto-metal:githubOrg"];
+    const outputs = await runProgram("cto-test", config);
+    expect(registered.filter((r) => r.type.startsWith("github:") || r.type.includes("dynamic/github") || r.type.startsWith("pulumi:providers:github"))).toEqual([]);
+    expect(outputs["gitops"]).toBe("skipped: no cto-metal:githubOrg configured");
+    expect(registered.some((r) => r.type === "kubernetes:argoproj.io/v1alpha1:Application")).toBe(false);
+    expect(releases()).toHaveLength(5);
+  });
+
+  it("brings up the cluster only with skipStack", async () => {
+    await runProgram("cto-test", { ...CTO_TEST, "cto-metal:skipStack": "true" });
+    expect(registered.filter((r) => r.type.startsWith("kubernetes:") || r.type.startsWith("github:") || r.type.startsWith("cto:platform"))).toEqual([]);
+    expect(registered.some((r) => r.type === "talos:cluster/kubeconfig:Kubeconfig")).toBe(true);
+  });
+});
+
+describe("the dev stack on an existing cluster", () => {
+  it("registers no Latitude or Talos resource and installs the platform with the file's context", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dev-kubeconfig-"));
+    const file = path.join(dir, "config");
+    fs.writeFileSync(file, KUBECONFIG);
+    const outputs = await runProgram("dev", { "cto-metal:clusterSource": "kubeconfig", "cto-metal:kubeconfigPath": file, "cto-metal:kubeContext": "admin@cto" });
+    expect(registered.filter((r) => r.type.includes("latitude") || r.type.startsWith("talos:") || r.type.startsWith("cto:talos") || r.type.startsWith("cto:fleet"))).toEqual([]);
+    const provider = registered.find((r) => r.type === "pulumi:providers:kubernetes")!;
+    expect(provider.inputs["context"]).toBe("admin@cto");
+    expect(unwrap(provider.inputs["kubeconfig"])).toBe(KUBECONFIG);
+    expect(releases().map((r) => r.inputs["name"]).sort()).toEqual(["argocd", "cert-manager", "local-path-provisioner", "vault"]);
+    expect(outputs["kubeconfigPath"]).toBe(file);
+    expect(await value(outputs["argocdUrl"])).toBeUndefined();
+    expect(emulator.requests).toEqual([]);
+  });
+
+  it("names the key when the kubeconfig file is missing", async () => {
+    await expect(runProgram("dev", { "cto-metal:clusterSource": "kubeconfig", "cto-metal:kubeconfigPath": "/nonexistent/kubeconfig" })).rejects.toThrow(
+      /^cto-metal:kubeconfigPath: cannot read the kubeconfig \/nonexistent\/kubeconfig \(ENOENT\)/,
+    );
+    expect(registered).toEqual([]);
+  });
+});

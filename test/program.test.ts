@@ -80,7 +80,7 @@ afterAll(async () => {
 
 describe("the program for cto-test", () => {
   it("wires servers into Talos: fleet, machine configs, applies, one bootstrap, kubeconfig and talosconfig", async () => {
-    const outputs = (await runProgram(CTO_TEST)) as unknown as Record<string, unknown>;
+    const outputs = await runProgram(CTO_TEST);
     await vi.waitFor(() => expect(registered).toHaveLength(13));
     expect(registered.map((r) => `${r.type} ${r.name}`).sort()).toEqual(
       [

@@ -11,6 +11,7 @@ import { show } from "../config/issues";
 import {
   CONFIG_DEFAULTS,
   CONFIG_KEYS,
+  SECRET_KEYS,
   ConfigError,
   nodeHostname,
   parseConfig,
@@ -424,7 +425,9 @@ describe("loadConfig", () => {
     expect(latitudeOf(config).nodes.map((n) => n.hostname)).toStrictEqual(["cto-cto-test-cp1", "cto-cto-test-worker1"]);
     expect(get.mock.calls.map(([key]) => key)).toStrictEqual([...CONFIG_KEYS]);
     expect(get.mock.contexts.every((c) => (c as pulumi.Config).name === "cto-metal")).toBe(true);
-    expect(getSecret).not.toHaveBeenCalled();
+    // Secret keys are only probed for presence, in the project namespace; their values stay Outputs.
+    expect(getSecret.mock.calls.map(([key]) => key)).toStrictEqual([...SECRET_KEYS]);
+    expect(getSecret.mock.contexts.every((c) => (c as pulumi.Config).name === "cto-metal")).toBe(true);
     expect(JSON.stringify(config)).not.toContain("tok-123");
     vi.restoreAllMocks();
   });

@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { KubeAccess } from "../../providers/kubernetes/kubeAccess";
 import { VaultInit } from "../../providers/vault/vaultInit";
 import { CHARTS } from "../../versions";
+import { childOptions, namespaceArgs } from "./chartRelease";
 import { vaultChartValues, vaultPodNames, type VaultFlavor } from "./vaultValues";
 
 export interface VaultClusterArgs {
@@ -39,9 +40,9 @@ export class VaultCluster extends pulumi.ComponentResource {
     const releaseName = args.flavor;
     const namespaceName = args.namespace ?? args.flavor;
     // The k8s provider comes from this component's options through `parent`.
-    const childOpts = { parent: this, ...(args.deletedWith && { deletedWith: args.deletedWith }) };
+    const childOpts = childOptions(this, args.deletedWith);
 
-    const ns = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: namespaceName } }, childOpts);
+    const ns = new k8s.core.v1.Namespace(`${name}-ns`, namespaceArgs(namespaceName), childOpts);
     const release = new k8s.helm.v3.Release(
       name,
       {

@@ -1,6 +1,7 @@
 // Helm values for the Vault or OpenBao chart, as a pure function. OpenBao's chart mirrors Vault's
 // `server` section (server.ha.raft, server.dataStorage, injector, ui); what differs is the chart,
 // its default image (quay.io/openbao/openbao, left to the chart pin) and the data path.
+import { deepMerge } from "./values";
 
 export type VaultFlavor = "vault" | "openbao";
 
@@ -48,20 +49,6 @@ export function raftConfig(flavor: VaultFlavor, releaseName: string, ha: boolean
     'service_registration "kubernetes" {}',
   ];
   return `${lines.join("\n")}\n`;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-
-/** `override` over `base`: plain objects merge key by key; arrays and scalars replace. */
-export function deepMerge(base: Record<string, unknown>, override: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(override)) {
-    const current = out[key];
-    out[key] = isPlainObject(current) && isPlainObject(value) ? deepMerge(current, value) : value;
-  }
-  return out;
 }
 
 export function vaultChartValues(args: VaultValuesArgs): Record<string, unknown> {

@@ -1,7 +1,8 @@
 // The chart values builder: Raft on the given storage class, retry_join for HA, ui on, injector off,
 // and overrides deep-merged.
 import { describe, expect, it } from "vitest";
-import { deepMerge, raftConfig, vaultChartValues, vaultPodNames } from "../../components/platform/vaultValues";
+import { raftConfig, vaultChartValues, vaultPodNames } from "../../components/platform/vaultValues";
+import { deepMerge } from "../../components/platform/values";
 
 describe("vaultChartValues", () => {
   it("HA: three Raft voters on the storage class, each pod in retry_join", () => {

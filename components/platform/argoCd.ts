@@ -3,12 +3,11 @@
 // a repository Secret, and the root Application (app-of-apps) that syncs everything else from Git.
 //
 // Sync-wave conventions for the GitOps repository (argocd.argoproj.io/sync-wave annotation; Argo CD
-// applies lower waves first and waits for each wave to be healthy):
-//   -10  namespaces, CRDs, cluster-scoped prerequisites (StorageClasses come from Pulumi, not Git)
-//    -5  operators and controllers whose CRDs later waves use
-//     0  default: platform add-ons and shared services
-//     5  applications
-//    10  ingresses, certificates and anything that must wait for the services they expose
+// applies lower waves first and waits for each to be healthy), the same three the seeded README
+// teaches (components/gitops/seedFiles.ts SYNC_WAVES):
+//   -10  CRDs, operators and cluster-scoped prerequisites later waves use
+//     0  platform services (ingress, certificates, secrets, observability); the default
+//    10  applications
 // Child Applications under `appsPath` carry the same annotation, so the root syncs them in order.
 // Pulumi owns what must exist before Git can be read (storage, cert-manager, ngrok, Argo CD itself,
 // Vault); Git owns everything after. Never manage one object from both.

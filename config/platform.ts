@@ -113,19 +113,20 @@ export function checkPlatform(checker: KeyChecker<PlatformKey | "githubOrg">, ct
   const repo = checker.check("gitopsRepo", gitopsRepoSchema.optional());
   const apps = checker.check("githubApps", githubAppsSchema.optional());
 
-  // Argo CD is exposed through the ngrok operator, which needs both credentials.
-  if (domain.ok && domain.value !== undefined) {
-    const missing = (["ngrokApiKey", "ngrokAuthtoken"] as const).filter((key) => !ctx.secrets.has(key));
-    if (missing.length > 0) {
-      checker.report(
-        "argocdDomain",
-        [],
-        `expected the ngrok credentials beside an Argo CD domain (it is served through the ngrok operator), got no ` +
-          `${missing.map((key) => `${checker.namespace}:${key}`).join(" and ")}; set ${missing.length === 1 ? "it" : "them"} with ` +
-          `\`pulumi config set --secret ${checker.namespace}:${missing[0]} <value>\``,
-      );
-    }
-  }
+  // Argo CD is served, and ACME's HTTP-01 challenges answered, through the ngrok operator.
+  const needNgrok = (key: "argocdDomain" | "acme", reason: string): void => {
+    const missing = (["ngrokApiKey", "ngrokAuthtoken"] as const).filter((secret) => !ctx.secrets.has(secret));
+    if (missing.length === 0) return;
+    checker.report(
+      key,
+      [],
+      `expected the ngrok credentials because ${reason}, got no ` +
+        `${missing.map((secret) => `${checker.namespace}:${secret}`).join(" and ")}; set ${missing.length === 1 ? "it" : "them"} with ` +
+        `\`pulumi config set --secret ${checker.namespace}:${missing[0]} <value>\``,
+    );
+  };
+  if (domain.ok && domain.value !== undefined) needNgrok("argocdDomain", "Argo CD's domain is served through the ngrok operator");
+  if (acme.ok && acme.value !== undefined) needNgrok("acme", "the ACME issuer answers its HTTP-01 challenges through the ngrok operator");
   if (apps.ok && apps.value) {
     const seen = new Map<string, number>();
     apps.value.forEach((app, i) => {

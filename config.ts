@@ -3,7 +3,7 @@
 // Credentials (latitudesh:authToken) are not read here: the Latitude provider reads them itself,
 // so a secret never passes through the plain-text StackConfig.
 import * as pulumi from "@pulumi/pulumi";
-import { CONFIG_KEYS, parseConfig, SECRET_KEYS, type SecretKey, type StackConfig } from "./config/schema";
+import { CONFIG_KEYS, parseConfig, SECRET_ENV_FALLBACK, SECRET_KEYS, type SecretKey, type StackConfig } from "./config/schema";
 import type { ConfigSource } from "./providers/latitude/credentials";
 
 export type * from "./config/schema";
@@ -17,8 +17,17 @@ export function loadConfig(): StackConfig {
     const value = config.get(key);
     if (value !== undefined) raw[key] = value;
   }
-  const secrets = SECRET_KEYS.filter((key) => config.getSecret(key) !== undefined);
+  const secrets = SECRET_KEYS.filter((key) => readSecret(config, key) !== undefined);
   return parseConfig(raw, { stack: pulumi.getStack(), project: pulumi.getProject(), secrets });
+}
+
+/** A secret key from the stack config, else from its environment variable (wrapped as a secret). */
+function readSecret(config: pulumi.Config, key: SecretKey): pulumi.Output<string> | undefined {
+  const fromConfig = config.getSecret(key);
+  if (fromConfig !== undefined) return fromConfig;
+  const variable = SECRET_ENV_FALLBACK[key];
+  const fromEnv = variable ? process.env[variable] : undefined;
+  return fromEnv ? pulumi.secret(fromEnv) : undefined;
 }
 
 /** The secret keys, as secret Outputs (undefined when not set); their values never reach StackConfig. */
@@ -28,7 +37,7 @@ export function loadSecrets(): StackSecrets {
   const config = new pulumi.Config();
   const secrets: StackSecrets = {};
   for (const key of SECRET_KEYS) {
-    const value = config.getSecret(key);
+    const value = readSecret(config, key);
     if (value !== undefined) secrets[key] = value;
   }
   // The GitHub provider's own key: an explicit provider does not read stack config by itself.

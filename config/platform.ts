@@ -20,6 +20,9 @@ export type PlatformKey =
 export const SECRET_KEYS = ["ngrokApiKey", "ngrokAuthtoken", "githubAppPrivateKeys"] as const;
 export type SecretKey = (typeof SECRET_KEYS)[number];
 
+/** Environment variables that stand in for a secret key that is not set (CI passes secrets this way). */
+export const SECRET_ENV_FALLBACK: Readonly<Partial<Record<SecretKey, string>>> = { ngrokApiKey: "NGROK_API_KEY", ngrokAuthtoken: "NGROK_AUTHTOKEN" };
+
 /** The platform's GitHub Apps; their slugs default to the lower-cased name. */
 export const DEFAULT_GITHUB_APPS = ["Morgan", "Rex", "Cipher", "Blaze", "Cleo"] as const;
 

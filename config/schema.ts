@@ -46,7 +46,7 @@ export type * from "./types";
 export { ConfigError, type ConfigIssue } from "./issues";
 export { nodeHostname } from "./hostname";
 export { DEFAULT_VLAN_SUBNET, MAX_NODES } from "./values";
-export { DEFAULT_GITHUB_APPS, SECRET_KEYS, type SecretKey } from "./platform";
+export { DEFAULT_GITHUB_APPS, SECRET_ENV_FALLBACK, SECRET_KEYS, type SecretKey } from "./platform";
 
 export const CONFIG_NAMESPACE = "cto-metal";
 

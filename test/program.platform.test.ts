@@ -64,6 +64,13 @@ function unwrap(value: unknown): unknown {
   return value;
 }
 
+/** Every string in an input tree outside the values wrapped as secrets. */
+function plainStrings(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(plainStrings);
+  if (value !== null && typeof value === "object") return SECRET_SIG in value ? [] : Object.values(value).flatMap(plainStrings);
+  return typeof value === "string" ? [value] : [];
+}
+
 async function runProgram(stack: string, config: Record<string, string>) {
   registered.length = 0;
   configPatches.length = 0;
@@ -206,12 +213,7 @@ describe("cto-test as one graph", () => {
 
   it("keeps the ngrok credentials out of every input in plain text", async () => {
     await runProgram("cto-test", CTO_TEST);
-    const plain = (value: unknown): string[] => {
-      if (Array.isArray(value)) return value.flatMap(plain);
-      if (value !== null && typeof value === "object") return SECRET_SIG in value ? [] : Object.values(value).flatMap(plain);
-      return typeof value === "string" ? [value] : [];
-    };
-    const texts = registered.flatMap((r) => plain(r.inputs));
+    const texts = registered.flatMap((r) => plainStrings(r.inputs));
     expect(texts.some((t) => t.includes(NGROK_API_KEY) || t.includes(NGROK_AUTHTOKEN))).toBe(false);
     expect(JSON.stringify(registered.map((r) => r.inputs))).toContain(NGROK_API_KEY); // present, but only wrapped as a secret
   });
@@ -225,6 +227,27 @@ describe("cto-test as one graph", () => {
     await runProgram("cto-test", { ...CTO_TEST, "cto-metal:skipStack": "true" });
     expect(configPatches).toHaveLength(2);
     expect(configPatches.some(hasMount)).toBe(false);
+  });
+});
+
+describe("ngrok credentials from the environment (how CI passes them)", () => {
+  it("takes NGROK_API_KEY and NGROK_AUTHTOKEN when the secret keys are not set, and keeps them secret", async () => {
+    const config: Record<string, string> = { ...CTO_TEST };
+    delete config["cto-metal:ngrokApiKey"];
+    delete config["cto-metal:ngrokAuthtoken"];
+    vi.stubEnv("NGROK_API_KEY", "env-ngrok-key-31f7");
+    vi.stubEnv("NGROK_AUTHTOKEN", "env-ngrok-token-88a0");
+    try {
+      await runProgram("cto-test", config);
+    } finally {
+      vi.stubEnv("NGROK_API_KEY", "");
+      vi.stubEnv("NGROK_AUTHTOKEN", "");
+    }
+    expect(releases().map((r) => r.inputs["name"])).toContain("ngrok-operator");
+    const credentials = registered.find((r) => r.type === "kubernetes:core/v1:Secret" && r.name.includes("ngrok"))!;
+    expect(JSON.stringify(unwrap(credentials.inputs))).toContain("env-ngrok-key-31f7");
+    const texts = registered.flatMap((r) => plainStrings(r.inputs));
+    expect(texts.some((t) => t.includes("env-ngrok-key-31f7") || t.includes("env-ngrok-token-88a0"))).toBe(false);
   });
 });
 

@@ -395,8 +395,22 @@ describe("Pulumi.yaml and the stack files", () => {
     });
   });
 
+  it("parses the committed trial stack: the emulator, servers only", () => {
+    const config = parseConfig(stackRaw("Pulumi.trial.yaml"), { stack: "trial" });
+    expect(config.stopAfter).toBe("servers");
+    expect(latitudeOf(config)).toMatchObject({
+      project: { kind: "create", name: "cto-trial", provisioningType: "on_demand" },
+      site: "MIA2",
+      billing: "hourly",
+      nodes: [
+        { name: "cp1", hostname: "cto-trial-cp1" },
+        { name: "worker1", hostname: "cto-trial-worker1" },
+      ],
+    });
+  });
+
   it("keeps the Latitude token out of the stack files unless Pulumi encrypted it", () => {
-    for (const file of ["Pulumi.cto-test.yaml", "Pulumi.dev.yaml"]) {
+    for (const file of ["Pulumi.cto-test.yaml", "Pulumi.dev.yaml", "Pulumi.trial.yaml"]) {
       const token = asRecord(readYaml(file).config)["latitudesh:authToken"];
       // `pulumi config set --secret` writes { secure: <ciphertext> }; a plain string is a leak.
       if (token !== undefined) expect(Object.keys(asRecord(token)), file).toStrictEqual(["secure"]);

@@ -1,6 +1,12 @@
 // GitOpsRepository: the repository Argo CD syncs from, with its first files (seeded once, then the
-// users'), Argo CD's read-only deploy key and push webhook, install links for the platform's
-// GitHub Apps and, where their credentials are configured, the Apps' webhooks pointed here.
+// users') on the configured branch, made the default branch, Argo CD's read-only deploy key and
+// push webhook, install links for the platform's GitHub Apps and, where their credentials are
+// configured, the Apps' webhooks pointed here.
+//
+// The repository is created empty (autoInit false): with autoInit GitHub commits its own
+// README.md, and the seed, which never overwrites a file, would keep GitHub's instead of ours.
+// The seed's first write into the empty repository is its first commit and creates the branch;
+// only then can the branch be made the default (github.BranchDefault needs it to exist).
 //
 // The GitHub provider (owner = args.org, token) comes from the caller's opts.providers: every
 // child only sets { parent: this }. github.Repository has no owner argument; it takes the
@@ -11,13 +17,15 @@
 //   pulumi import github:index/repository:Repository <name>-repo <repositoryName> \
 //     --parent 'gitops=<urn of this GitOpsRepository>' --provider 'github=<urn of the GitHub provider>'
 // The import id is the bare repository name (the owner comes from the provider). The import
-// records autoInit=false and no archiveOnDestroy; both are create-time or destroy-time settings
-// (autoInit is ignored below, archiveOnDestroy is written to state on the next `up` without an
-// API change). The seed then keeps every file that already exists and adds only missing ones.
+// records no archiveOnDestroy, a destroy-time setting written to state on the next `up` without
+// an API change. The seed then keeps every file that already exists on the branch and adds only
+// missing ones; an adopted repository that has commits must already have the branch (the seed
+// fails naming it otherwise), and the branch becomes its default.
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import { AppWebhookUrl } from "../../providers/github/appWebhookUrl";
 import { RepositorySeed } from "../../providers/github/repositorySeed";
+import { branchNameProblem } from "../../providers/github/repositorySeedProvider";
 import { appInstallLinks, validateApps, validateAppSlug, type GitHubApp } from "./installLinks";
 import { normalizeAppsPath, seedFiles } from "./seedFiles";
 
@@ -36,6 +44,8 @@ export interface AppWebhook {
 export interface GitOpsRepositoryArgs {
   org: string;
   repositoryName: string;
+  /** The branch seeded, made the default and synced by Argo CD. Default "main". */
+  branch?: string;
   /** Default private. */
   visibility?: RepositoryVisibility;
   /** Default keep. */
@@ -56,17 +66,21 @@ export interface GitOpsRepositoryArgs {
 }
 
 const NAME = /^[A-Za-z0-9_.-]{1,100}$/;
+export const DEFAULT_BRANCH = "main";
 
 /** The arguments checked and normalised; throws an error naming the argument. */
-export function checkGitOpsArgs(args: GitOpsRepositoryArgs): { appsPath: string; apps: GitHubApp[]; hooks: AppWebhook[] } {
+export function checkGitOpsArgs(args: GitOpsRepositoryArgs): { branch: string; appsPath: string; apps: GitHubApp[]; hooks: AppWebhook[] } {
   if (!NAME.test(args.org)) throw new Error(`gitops org ${JSON.stringify(args.org)} is not a GitHub organisation name`);
   if (!NAME.test(args.repositoryName)) throw new Error(`gitops repositoryName ${JSON.stringify(args.repositoryName)}: letters, digits, ".", "-" and "_", at most 100`);
+  const branch = args.branch ?? DEFAULT_BRANCH;
+  const branchProblem = branchNameProblem(branch);
+  if (branchProblem) throw new Error(`gitops branch: ${branchProblem}; use e.g. "main"`);
   const appsPath = normalizeAppsPath(args.appsPath);
   const apps = validateApps(args.apps);
   const hooks = args.appWebhooks ?? [];
   const hookSlugs = hooks.map((hook) => validateAppSlug(hook.slug));
   if (new Set(hookSlugs).size !== hookSlugs.length) throw new Error("gitops appWebhooks: each App slug may appear once");
-  return { appsPath, apps, hooks };
+  return { branch, appsPath, apps, hooks };
 }
 
 /** Resource options per onDestroy: retained, archived (provider input) or deleted. */
@@ -76,7 +90,8 @@ export function repositoryDestroyBehaviour(onDestroy: RepositoryOnDestroy): { re
 
 /**
  * Repository fields people are expected to change in GitHub's settings: Pulumi sets what it sets
- * at creation and never reverts an edit. autoInit only matters at creation (and is false after an import).
+ * at creation and never reverts an edit. autoInit only matters at creation: ignored so that a
+ * repository created with an older autoInit=true, or imported, is not touched.
  */
 export const USER_OWNED_REPOSITORY_FIELDS = [
   "description",
@@ -118,7 +133,7 @@ export class GitOpsRepository extends pulumi.ComponentResource {
 
   constructor(name: string, args: GitOpsRepositoryArgs, opts?: pulumi.ComponentResourceOptions) {
     // Refused before anything is registered.
-    const { appsPath, apps, hooks } = checkGitOpsArgs(args);
+    const { branch, appsPath, apps, hooks } = checkGitOpsArgs(args);
     super("cto:gitops:GitOpsRepository", name, {}, opts);
     const destroy = repositoryDestroyBehaviour(args.onDestroy ?? "keep");
 
@@ -128,7 +143,8 @@ export class GitOpsRepository extends pulumi.ComponentResource {
         name: args.repositoryName,
         description: "GitOps source of the cto-metal cluster (Argo CD app of apps)",
         visibility: args.visibility ?? "private",
-        autoInit: true,
+        // Empty: the seed writes the first commit, so README.md is ours (see the header).
+        autoInit: false,
         archiveOnDestroy: destroy.archiveOnDestroy,
       },
       { parent: this, retainOnDelete: destroy.retainOnDelete, ignoreChanges: USER_OWNED_REPOSITORY_FIELDS },
@@ -137,16 +153,26 @@ export class GitOpsRepository extends pulumi.ComponentResource {
     // With "delete" the hook and key go with the repository instead of one API call each.
     const withRepo = args.onDestroy === "delete" ? { deletedWith: repo } : {};
 
-    new RepositorySeed(
+    const seed = new RepositorySeed(
       `${name}-seed`,
       {
         owner: args.org,
         repository: repo.name,
+        branch,
         files: repo.sshCloneUrl.apply((repoUrl) =>
           seedFiles({ repositoryName: args.repositoryName, repoUrl, appsPath, ...(args.argoNamespace ? { argoNamespace: args.argoNamespace } : {}) }),
         ),
       },
       { parent: this, ...withRepo },
+    );
+
+    // The branch exists once the seed has written to it (no data edge: dependsOn). HEAD, which
+    // the seeded example Application follows, is then the branch the root Application syncs.
+    // A kept repository keeps its default branch: nothing to undo on destroy.
+    new github.BranchDefault(
+      `${name}-default-branch`,
+      { repository: repo.name, branch },
+      { parent: this, dependsOn: [seed], retainOnDelete: destroy.retainOnDelete, ...withRepo },
     );
 
     new github.RepositoryDeployKey(

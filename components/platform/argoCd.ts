@@ -14,7 +14,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { CHARTS } from "../../versions";
-import { ARGOCD_NAMESPACE, argoCdValues, argoUrl, argoWebhookUrl, REPO_SECRET, repoSecretData, ROOT_APPLICATION, rootApplicationSpec } from "./argoCdValues";
+import { ARGOCD_NAMESPACE, argoCdValues, argoUrl, argoWebhookUrl, REPO_SECRET, repoSecretData, RESOURCES_FINALIZER, ROOT_APPLICATION, rootApplicationSpec } from "./argoCdValues";
 import { chartReleaseArgs, childOptions, namespaceArgs } from "./chartRelease";
 import type { HelmValues } from "./values";
 
@@ -81,14 +81,25 @@ export class ArgoCd extends pulumi.ComponentResource {
     }
 
     if (args.repoUrl !== undefined) {
-      // The Application CRD comes with the release: no data edge, so dependsOn. No
-      // resources-finalizer: deleting the root leaves the apps running rather than cascading.
+      // The Application CRD comes with the release: no data edge, so dependsOn.
+      //
+      // The resources finalizer makes destroy finish. The child Applications in Git (the seeded
+      // example among them) carry the same finalizer, and only the Argo CD controller removes it.
+      // Without one on the root, a destroy that deletes objects one by one (a stack without
+      // deletedWith, e.g. a kubeconfig-source cluster) deleted the root alone, then the release
+      // (the controller with it), then the namespace, which stayed Terminating on the children's
+      // finalizers for ever. With it, deleting the root makes the controller delete the children,
+      // and their resources, while it still runs; Pulumi waits for the root to be gone before it
+      // deletes the release (the root depends on it) and the namespace (the release and the
+      // root are in it). The cost: deleting the root, also by no longer configuring a GitOps
+      // repository, deletes every app it deployed. If the controller is down the delete waits and
+      // times out: start Argo CD again, or remove the finalizer by hand.
       const root = new k8s.apiextensions.CustomResource(
         `${name}-root`,
         {
           apiVersion: "argoproj.io/v1alpha1",
           kind: "Application",
-          metadata: { name: ROOT_APPLICATION, namespace: this.namespace },
+          metadata: { name: ROOT_APPLICATION, namespace: this.namespace, finalizers: [RESOURCES_FINALIZER] },
           spec: rootApplicationSpec({ repoUrl: args.repoUrl, appsPath: args.appsPath, targetRevision: args.targetRevision }),
         },
         { ...child, dependsOn },

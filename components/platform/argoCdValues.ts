@@ -7,6 +7,11 @@ export const ARGOCD_NAMESPACE = "argocd";
 export const IN_CLUSTER_SERVER = "https://kubernetes.default.svc";
 export const ROOT_APPLICATION = "root";
 export const REPO_SECRET = "gitops-repo";
+/**
+ * Argo CD's cascading-delete finalizer (foreground): deleting an Application with it makes the
+ * controller delete what the Application deployed, and wait for it, before the Application goes.
+ */
+export const RESOURCES_FINALIZER = "resources-finalizer.argocd.argoproj.io";
 
 function checkedDomain(domain: string): string {
   // A host name only: the scheme and path are ours to add.

@@ -34,6 +34,8 @@ export interface PlatformArgs {
     targetRevision: string;
   };
   vault: { flavor: VaultFlavor; ha: boolean };
+  /** Protect what holds data no run can recreate (Vault's namespace and keys): the production profile. */
+  protect: boolean;
   values: Partial<Record<"localPath" | "certManager" | "ngrok" | "argocd" | "vault", HelmValues>>;
 }
 
@@ -94,6 +96,7 @@ export class Platform extends pulumi.ComponentResource {
         ha: args.vault.ha,
         storageClass: storage.storageClassName,
         cluster: args.cluster,
+        protect: args.protect,
         ...gone,
         ...(args.values.vault && { values: args.values.vault }),
       },

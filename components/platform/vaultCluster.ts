@@ -22,6 +22,11 @@ export interface VaultClusterArgs {
   namespace?: string;
   /** Everything here goes with the cluster on destroy (deletedWith is not inherited from a component). */
   deletedWith?: pulumi.Resource;
+  /**
+   * Protect the Namespace (deleting it deletes the Raft PVCs) and the VaultInit (the only copy of
+   * the unseal keys and root token) from deletion and replacement; the lead sets it for production.
+   */
+  protect?: boolean;
 }
 
 const VAULT_PORT = 8200;
@@ -42,7 +47,9 @@ export class VaultCluster extends pulumi.ComponentResource {
     // The k8s provider comes from this component's options through `parent`.
     const childOpts = childOptions(this, args.deletedWith);
 
-    const ns = new k8s.core.v1.Namespace(`${name}-ns`, namespaceArgs(namespaceName), childOpts);
+    const guarded: pulumi.CustomResourceOptions = { ...childOpts, ...(args.protect && { protect: true }) };
+
+    const ns = new k8s.core.v1.Namespace(`${name}-ns`, namespaceArgs(namespaceName), guarded);
     const release = new k8s.helm.v3.Release(
       name,
       {
@@ -71,7 +78,7 @@ export class VaultCluster extends pulumi.ComponentResource {
         leaderAddress: `http://${pods[0]!}.${releaseName}-internal:${VAULT_PORT}`,
       },
       // The pods exist only once the release is installed.
-      { ...childOpts, dependsOn: [release] },
+      { ...guarded, dependsOn: [release] },
     );
 
     this.namespace = ns.metadata.name;

@@ -12,16 +12,18 @@ export interface AppWebhookUrlArgs {
 }
 
 /** Outputs computed from the App's credentials: kept secret in state whatever the inputs were. */
-export const APP_WEBHOOK_URL_SECRET_OUTPUTS = ["privateKey", "previousUrl"];
+export const APP_WEBHOOK_URL_SECRET_OUTPUTS = ["privateKey", "previousUrl", "currentUrl"];
 
 export class AppWebhookUrl extends pulumi.dynamic.Resource {
   declare readonly slug: pulumi.Output<string>;
   declare readonly appId: pulumi.Output<string>;
   declare readonly url: pulumi.Output<string>;
   declare readonly previousUrl: pulumi.Output<string>;
+  /** GitHub's URL when last looked at; differs from `url` after someone changed it in the App's settings. */
+  declare readonly currentUrl: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: AppWebhookUrlArgs, opts?: pulumi.CustomResourceOptions) {
-    const props: { [K in keyof AppWebhookUrlInputs]: pulumi.Input<AppWebhookUrlInputs[K]> } & { previousUrl: undefined; previousContentType: undefined } = {
+    const props: { [K in keyof AppWebhookUrlInputs]: pulumi.Input<AppWebhookUrlInputs[K]> } & { previousUrl: undefined; previousContentType: undefined; currentUrl: undefined } = {
       providerVersion: GITHUB_PROVIDER_VERSION,
       slug: args.slug,
       appId: args.appId,
@@ -29,6 +31,7 @@ export class AppWebhookUrl extends pulumi.dynamic.Resource {
       url: args.url,
       previousUrl: undefined,
       previousContentType: undefined,
+      currentUrl: undefined,
     };
     super(appWebhookUrlProvider, name, props, pulumi.mergeOptions(opts, { additionalSecretOutputs: APP_WEBHOOK_URL_SECRET_OUTPUTS }), "github", "AppWebhookUrl");
   }

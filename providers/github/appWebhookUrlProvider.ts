@@ -25,6 +25,22 @@ export interface AppWebhookUrlOutputs extends AppWebhookUrlInputs {
   /** The App's webhook URL before this resource changed it ("" when it had none); restored on delete. */
   previousUrl: string;
   previousContentType: string;
+  /**
+   * The URL GitHub had when last looked at (create, update or refresh). `url` stays the URL this
+   * resource set, so that delete can tell our URL from one someone put there since. Absent in
+   * state written before it existed.
+   */
+  currentUrl?: string;
+}
+
+/** Whether GitHub's URL differs from the wanted one: a changed input, or drift seen by a refresh. */
+export function webhookUrlNeedsPatch(olds: Pick<AppWebhookUrlOutputs, "url" | "currentUrl">, wanted: string): boolean {
+  return olds.url !== wanted || (olds.currentUrl !== undefined && olds.currentUrl !== wanted);
+}
+
+/** Delete puts the previous URL back only over our own URL: not over nothing, not over someone else's. */
+export function shouldRestoreWebhookUrl(props: Pick<AppWebhookUrlOutputs, "url" | "previousUrl">, githubUrlNow: string): boolean {
+  return props.previousUrl !== "" && githubUrlNow === props.url;
 }
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -101,33 +117,41 @@ export const appWebhookUrlProvider: pulumi.dynamic.ResourceProvider<AppWebhookUr
     // Another App is another resource: the old one gets its URL back, the new one is recorded.
     const replaces = olds.appId !== news.appId ? ["appId"] : [];
     const changes =
-      replaces.length > 0 || olds.url !== news.url || olds.privateKey !== news.privateKey || olds.slug !== news.slug || olds.providerVersion !== news.providerVersion;
+      replaces.length > 0 ||
+      webhookUrlNeedsPatch(olds, news.url) ||
+      olds.privateKey !== news.privateKey ||
+      olds.slug !== news.slug ||
+      olds.providerVersion !== news.providerVersion;
     return Promise.resolve({ changes, replaces, deleteBeforeReplace: false });
   },
 
   async create(inputs: AppWebhookUrlInputs): Promise<pulumi.dynamic.CreateResult<AppWebhookUrlOutputs>> {
     const previous = await getHookConfig(inputs);
     await patchHookConfig(inputs, { url: inputs.url, contentType: "json" });
-    return { id: `app-${inputs.appId}-hook`, outs: { ...inputs, previousUrl: previous.url, previousContentType: previous.contentType } };
+    return { id: `app-${inputs.appId}-hook`, outs: { ...inputs, previousUrl: previous.url, previousContentType: previous.contentType, currentUrl: inputs.url } };
   },
 
   async read(id: string, props?: AppWebhookUrlOutputs): Promise<pulumi.dynamic.ReadResult<AppWebhookUrlOutputs>> {
     if (!props) throw new Error(`importing the webhook URL of GitHub App ${id} is not supported: dynamic resources cannot be imported`);
-    // A URL changed in the App's settings shows as drift, and the next `up` points it back.
+    // A URL changed in the App's settings shows as drift (currentUrl), and the next `up` points it
+    // back. `url` keeps what we set: were it overwritten with GitHub's URL, delete would take
+    // someone else's URL for ours and "restore" over it.
     const current = await getHookConfig(props);
-    return { id, props: { ...props, url: current.url } };
+    return { id, props: { ...props, currentUrl: current.url } };
   },
 
   async update(_id: string, olds: AppWebhookUrlOutputs, news: AppWebhookUrlInputs): Promise<pulumi.dynamic.UpdateResult<AppWebhookUrlOutputs>> {
-    if (olds.url !== news.url) await patchHookConfig(news, { url: news.url, contentType: "json" });
-    return { outs: { ...news, previousUrl: olds.previousUrl, previousContentType: olds.previousContentType } };
+    const patch = webhookUrlNeedsPatch(olds, news.url);
+    if (patch) await patchHookConfig(news, { url: news.url, contentType: "json" });
+    const currentUrl = patch ? news.url : (olds.currentUrl ?? news.url);
+    return { outs: { ...news, previousUrl: olds.previousUrl, previousContentType: olds.previousContentType, currentUrl } };
   },
 
   async delete(_id: string, props: AppWebhookUrlOutputs): Promise<void> {
     // Nothing to restore when the App had no URL before; and a URL someone changed since is theirs.
     if (!props.previousUrl) return;
     const current = await getHookConfig(props);
-    if (current.url !== props.url) return;
+    if (!shouldRestoreWebhookUrl(props, current.url)) return;
     await patchHookConfig(props, { url: props.previousUrl, contentType: props.previousContentType || "json" });
   },
 };

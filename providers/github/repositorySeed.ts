@@ -6,6 +6,8 @@ import { GITHUB_PROVIDER_VERSION } from "./version";
 export interface RepositorySeedArgs {
   owner: pulumi.Input<string>;
   repository: pulumi.Input<string>;
+  /** The branch the files go to; the first write into an empty repository creates it. */
+  branch: pulumi.Input<string>;
   files: pulumi.Input<SeedFile[]>;
   commitMessage?: pulumi.Input<string>;
 }
@@ -13,6 +15,7 @@ export interface RepositorySeedArgs {
 export class RepositorySeed extends pulumi.dynamic.Resource {
   declare readonly owner: pulumi.Output<string>;
   declare readonly repository: pulumi.Output<string>;
+  declare readonly branch: pulumi.Output<string>;
   declare readonly files: pulumi.Output<SeedFile[]>;
   declare readonly written: pulumi.Output<string[]>;
   declare readonly kept: pulumi.Output<string[]>;
@@ -22,6 +25,7 @@ export class RepositorySeed extends pulumi.dynamic.Resource {
       providerVersion: GITHUB_PROVIDER_VERSION,
       owner: args.owner,
       repository: args.repository,
+      branch: args.branch,
       files: args.files,
       commitMessage: args.commitMessage ?? "Initial layout (seeded once by cto-metal)",
       written: undefined,

@@ -3,6 +3,9 @@
 // So create writes each file only where none exists (GET 404), diff ignores file content, refresh
 // reads nothing and delete leaves every file in place. (github.RepositoryFile would re-create a
 // deleted file after a refresh.)
+// Every GET and PUT names the branch. The repository is created empty (no autoInit), and the
+// contents API's first PUT into an empty repository makes the first commit and creates the branch
+// it names, so the seed is what creates the configured branch.
 // This object is serialized into state: dependencies are local modules or require()d inside.
 import type * as pulumi from "@pulumi/pulumi";
 import { githubMessage, githubRequest } from "./http";
@@ -20,6 +23,8 @@ export interface RepositorySeedInputs {
   /** Organisation or user that owns the repository. */
   owner: string;
   repository: string;
+  /** The branch the files are written to; created by the first write into an empty repository. */
+  branch: string;
   files: SeedFile[];
   commitMessage: string;
 }
@@ -44,6 +49,17 @@ export function seedPathProblem(path: string): string | undefined {
   return undefined;
 }
 
+/** Problems with a branch name, or undefined: what `git check-ref-format --branch` refuses, in short. */
+export function branchNameProblem(branch: string): string | undefined {
+  if (typeof branch !== "string" || branch === "") return "the branch name is empty";
+  const badChar = [...branch].some((c) => c.charCodeAt(0) <= 0x20 || c.charCodeAt(0) === 0x7f || "~^:?*[\\".includes(c));
+  const bad =
+    badChar ||
+    branch === "@" ||
+    /^[-./]|[/.]$|\.lock$|\.\.|\/\/|@\{|\/\./.test(branch);
+  return bad ? `${JSON.stringify(branch.slice(0, 80))} is not a valid git branch name` : undefined;
+}
+
 /** The contents-API path of a file, each segment encoded. */
 export function contentsPath(owner: string, repository: string, path: string): string {
   const encoded = path.split("/").map(encodeURIComponent).join("/");
@@ -61,37 +77,46 @@ const SEED_ATTEMPTS = 5;
 /** Writes one file unless it exists: "written" or "kept". Sequential callers: parallel PUTs race on the branch. */
 async function seedOne(apiUrl: string, authorization: string, inputs: RepositorySeedInputs, file: SeedFile): Promise<"written" | "kept"> {
   const path = contentsPath(inputs.owner, inputs.repository, file.path);
-  const where = `seeding ${file.path} in ${inputs.owner}/${inputs.repository}`;
+  const onBranch = `${path}?ref=${encodeURIComponent(inputs.branch)}`;
+  const where = `seeding ${file.path} on branch ${inputs.branch} of ${inputs.owner}/${inputs.repository}`;
+  const get = () => githubRequest({ apiUrl, method: "GET", path: onBranch, authorization });
   for (let attempt = 1; ; attempt++) {
-    const existing = await githubRequest({ apiUrl, method: "GET", path, authorization });
+    const existing = await get();
     if (existing.status === 200) return "kept";
-    // A just-created repository may answer 404 (not visible yet) or 409 (no commit yet) for a moment.
-    const settling = existing.status === 404 || existing.status === 409;
-    if (!settling) throw seedError(where, existing.status, existing.body);
-    if (existing.status === 404) {
-      const put = await githubRequest({
-        apiUrl,
-        method: "PUT",
-        path,
-        authorization,
-        body: { message: inputs.commitMessage, content: Buffer.from(file.content, "utf8").toString("base64") },
-      });
-      if (put.status === 201 || put.status === 200) return "written";
-      // 422 "sha wasn't supplied": someone wrote the file in between, and theirs wins.
-      if (put.status === 422) return "kept";
-      if (put.status !== 404 && put.status !== 409) throw seedError(where, put.status, put.body);
+    // 404: no such file, an empty repository ("This repository is empty."), or one not visible
+    // yet; 409: a repository without a commit. None of these has a file to keep, so write it: a
+    // PUT into an empty repository is its first commit, on the branch it names.
+    if (existing.status !== 404 && existing.status !== 409) throw seedError(where, existing.status, existing.body, inputs.branch);
+    const put = await githubRequest({
+      apiUrl,
+      method: "PUT",
+      path,
+      authorization,
+      body: { message: inputs.commitMessage, content: Buffer.from(file.content, "utf8").toString("base64"), branch: inputs.branch },
+    });
+    if (put.status === 201 || put.status === 200) return "written";
+    if (put.status === 422) {
+      // "sha wasn't supplied": someone wrote the file in between, and theirs wins. Any other 422
+      // is a refusal, not a file to keep: look again before calling it kept.
+      if ((await get()).status === 200) return "kept";
+      throw seedError(where, put.status, put.body, inputs.branch);
     }
-    if (attempt >= SEED_ATTEMPTS) throw seedError(where, existing.status, existing.body);
+    // A just-created repository may answer 404 (not visible yet) or 409 (no commit yet) for a moment.
+    if (put.status !== 404 && put.status !== 409) throw seedError(where, put.status, put.body, inputs.branch);
+    if (attempt >= SEED_ATTEMPTS) throw seedError(where, put.status, put.body, inputs.branch);
     await new Promise((resolve) => setTimeout(resolve, seedRetryDelayMs(attempt)));
   }
 }
 
-function seedError(where: string, status: number, body: unknown): Error {
+function seedError(where: string, status: number, body: unknown, branch: string): Error {
   const said = githubMessage(body);
   const detail = said ? ` (${said})` : "";
   if (status === 401) return new Error(`${where}: GitHub answered 401${detail}; the token was rejected: ${MISSING_TOKEN_HELP} with a valid token`);
   if (status === 403) return new Error(`${where}: GitHub answered 403${detail}; the token needs Contents read and write on this repository`);
-  if (status === 404) return new Error(`${where}: GitHub answered 404${detail}; the repository does not exist or the token cannot see it`);
+  if (status === 404)
+    return new Error(
+      `${where}: GitHub answered 404${detail}; the repository does not exist, the token cannot see it, or it has commits but no branch ${branch}: create that branch or configure one that exists`,
+    );
   return new Error(`${where}: GitHub answered ${status}${detail}; run \`pulumi up\` again`);
 }
 
@@ -105,6 +130,10 @@ export const repositorySeedProvider: pulumi.dynamic.ResourceProvider<RepositoryS
     const failures: pulumi.dynamic.CheckFailure[] = [];
     if (known(news.owner) && !NAME.test(String(news.owner))) failures.push({ property: "owner", reason: `expected a GitHub organisation or user name, got ${JSON.stringify(news.owner)}` });
     if (known(news.repository) && !NAME.test(String(news.repository))) failures.push({ property: "repository", reason: `expected a repository name, got ${JSON.stringify(news.repository)}` });
+    if (known(news.branch)) {
+      const problem = branchNameProblem(news.branch);
+      if (problem) failures.push({ property: "branch", reason: problem });
+    }
     if (known(news.files)) {
       if (!Array.isArray(news.files)) failures.push({ property: "files", reason: "expected a list of { path, content }" });
       else {
@@ -122,8 +151,9 @@ export const repositorySeedProvider: pulumi.dynamic.ResourceProvider<RepositoryS
 
   diff(_id: string, olds: RepositorySeedOutputs, news: RepositorySeedInputs): Promise<pulumi.dynamic.DiffResult> {
     // File contents are deliberately left out: the seed is written once. A renamed repository
-    // (GitHub keeps its files) or new provider code only updates the bookkeeping.
-    const changes = olds.providerVersion !== news.providerVersion || olds.owner !== news.owner || olds.repository !== news.repository;
+    // (GitHub keeps its files), another branch (the seed is not written again there) or new
+    // provider code only updates the bookkeeping.
+    const changes = olds.providerVersion !== news.providerVersion || olds.owner !== news.owner || olds.repository !== news.repository || olds.branch !== news.branch;
     return Promise.resolve({ changes, replaces: [], deleteBeforeReplace: false });
   },
 

@@ -1,2 +1,2 @@
 /** Bumped with the GitHub dynamic providers' code, so the engine stores the new code in state. */
-export const GITHUB_PROVIDER_VERSION = "1";
+export const GITHUB_PROVIDER_VERSION = "2";

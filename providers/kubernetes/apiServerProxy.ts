@@ -36,6 +36,17 @@ export class ApiServerUnreachableError extends Error {
   }
 }
 
+/**
+ * Whether the API server could not be reached at all (down, torn down, no route, no DNS name),
+ * as opposed to answering in a way that needs a person: a certificate it cannot prove, a status.
+ * A reset is here too: a server going down resets, and so does one refusing the client certificate
+ * (TLS 1.3 says so only after the handshake); the next real call names the cause either way.
+ */
+export function isConnectionFailure(error: unknown): boolean {
+  const codes = ["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EHOSTDOWN", "EPIPE", "ETIMEDOUT"];
+  return error instanceof ApiServerUnreachableError && codes.includes(error.code);
+}
+
 export function podProxyPath(req: Pick<PodProxyRequest, "namespace" | "pod" | "port" | "scheme" | "path">): string {
   const target = `${req.scheme ?? "http"}:${req.pod}:${req.port}`;
   return `/api/v1/namespaces/${encodeURIComponent(req.namespace)}/pods/${encodeURIComponent(target)}/proxy${req.path}`;
@@ -93,13 +104,15 @@ export function requestThroughPodProxy(access: KubeAccess, req: PodProxyRequest)
         resolve({ status: response.statusCode ?? 0, json, text: text.slice(0, 500) });
       });
     });
-    // One deadline for the whole exchange, not only for idle sockets.
-    const timer = setTimeout(() => {
-      request.destroy();
+    // One deadline for the whole exchange, not only for idle sockets. The socket's idle timeout
+    // ends the same way: callers (probePod) keep waiting on ETIMEDOUT and give up on anything else.
+    const timedOut = () => {
       fail(new ApiServerUnreachableError(`API server ${access.server}: no answer within ${req.timeoutMs} ms`, "ETIMEDOUT"));
-    }, req.timeoutMs);
+      request.destroy();
+    };
+    const timer = setTimeout(timedOut, req.timeoutMs);
     timer.unref?.();
-    request.on("timeout", () => request.destroy(new Error("socket idle timeout")));
+    request.on("timeout", timedOut);
     request.on("error", (error: Error & { code?: string }) => {
       clearTimeout(timer);
       fail(new ApiServerUnreachableError(`API server ${access.server}: ${error.code ?? "error"} (${error.message})`, error.code ?? "EREQUEST"));

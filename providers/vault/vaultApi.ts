@@ -18,6 +18,12 @@ export interface InitAnswer {
 /** Longest single call; the overall deadline is the caller's. */
 const CALL_TIMEOUT_MS = 15_000;
 
+/**
+ * /v1/sys/init gets its own, generous timeout, whatever is left of the wait deadline: an init whose
+ * answer is lost (we gave up, Vault did not) leaves an initialised Vault without keys, for good.
+ */
+export const INIT_TIMEOUT_MS = 120_000;
+
 function callTimeout(deadline: number): number {
   return Math.max(1_000, Math.min(CALL_TIMEOUT_MS, deadline - Date.now()));
 }
@@ -70,8 +76,8 @@ export async function waitForPod(target: VaultTarget, pod: string, deadline: num
   }
 }
 
-async function call(target: VaultTarget, pod: string, method: "PUT" | "POST", path: string, body: unknown, deadline: number, secrets: readonly string[]) {
-  const response = await requestThroughPodProxy(target.access, { namespace: target.namespace, pod, port: target.port, method, path, body, timeoutMs: callTimeout(deadline) });
+async function call(target: VaultTarget, pod: string, method: "PUT" | "POST", path: string, body: unknown, timeoutMs: number, secrets: readonly string[]) {
+  const response = await requestThroughPodProxy(target.access, { namespace: target.namespace, pod, port: target.port, method, path, body, timeoutMs });
   refuseAuth(target, response.status);
   if (response.status < 200 || response.status >= 300) {
     const text = isKubeStatus(response.json) ? (response.json.message ?? "") : vaultErrorText(response.json, response.text.slice(0, 200), secrets);
@@ -80,8 +86,8 @@ async function call(target: VaultTarget, pod: string, method: "PUT" | "POST", pa
   return response.json;
 }
 
-export async function initialize(target: VaultTarget, pod: string, shares: number, threshold: number, deadline: number): Promise<InitAnswer> {
-  const json = (await call(target, pod, "PUT", "/v1/sys/init", { secret_shares: shares, secret_threshold: threshold }, deadline, [])) as { keys_base64?: unknown; keys?: unknown; root_token?: unknown } | undefined;
+export async function initialize(target: VaultTarget, pod: string, shares: number, threshold: number): Promise<InitAnswer> {
+  const json = (await call(target, pod, "PUT", "/v1/sys/init", { secret_shares: shares, secret_threshold: threshold }, INIT_TIMEOUT_MS, [])) as { keys_base64?: unknown; keys?: unknown; root_token?: unknown } | undefined;
   const keys = Array.isArray(json?.keys_base64) ? json.keys_base64 : json?.keys;
   if (!Array.isArray(keys) || keys.length < threshold || typeof json?.root_token !== "string") {
     throw new Error(`Vault pod ${target.namespace}/${pod}: the init answer carried no keys or root token`);
@@ -90,14 +96,14 @@ export async function initialize(target: VaultTarget, pod: string, shares: numbe
 }
 
 export async function joinRaft(target: VaultTarget, pod: string, leaderAddress: string, deadline: number): Promise<void> {
-  await call(target, pod, "POST", "/v1/sys/storage/raft/join", { leader_api_addr: leaderAddress }, deadline, []);
+  await call(target, pod, "POST", "/v1/sys/storage/raft/join", { leader_api_addr: leaderAddress }, callTimeout(deadline), []);
 }
 
 /** Gives keys until the pod is unsealed; a Raft follower may take a moment after the last key. */
 export async function unsealPod(target: VaultTarget, pod: string, keys: readonly string[], threshold: number, reset: boolean, deadline: number, timeoutSeconds: number): Promise<void> {
-  if (reset) await call(target, pod, "PUT", "/v1/sys/unseal", { reset: true }, deadline, keys);
+  if (reset) await call(target, pod, "PUT", "/v1/sys/unseal", { reset: true }, callTimeout(deadline), keys);
   for (const key of keys.slice(0, threshold)) {
-    const answer = (await call(target, pod, "PUT", "/v1/sys/unseal", { key }, deadline, keys)) as { sealed?: unknown } | undefined;
+    const answer = (await call(target, pod, "PUT", "/v1/sys/unseal", { key }, callTimeout(deadline), keys)) as { sealed?: unknown } | undefined;
     if (answer?.sealed === false) return;
   }
   for (;;) {

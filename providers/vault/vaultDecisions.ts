@@ -129,3 +129,29 @@ export function redact(text: string, secrets: readonly string[]): string {
   for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join("[redacted]");
   return out;
 }
+
+/** Names the operator sets (comma-separated) once the removed pods' Raft peers are gone. */
+export const PEERS_REMOVED_ENV = "CTO_VAULT_RAFT_PEERS_REMOVED";
+
+/**
+ * Why a shrink of the pod list is refused, or undefined when it is not a shrink or the operator
+ * confirmed (`acknowledged`, from PEERS_REMOVED_ENV) that exactly the removed pods' peers are gone.
+ * Scaling the StatefulSet down leaves the removed pods as Raft voters: pod 0 alone is 1 of 3, has
+ * no quorum and stops serving. After the scale-down, remove-peer itself needs that quorum, so it
+ * must happen before, by hand.
+ */
+export function shrinkRefusal(namespace: string, oldPods: readonly string[], newPods: readonly string[], acknowledged: string | undefined): string | undefined {
+  const removed = oldPods.filter((pod) => !newPods.includes(pod));
+  if (removed.length === 0) return undefined;
+  const confirmed = new Set((acknowledged ?? "").split(",").map((p) => p.trim()).filter(Boolean));
+  if (removed.every((pod) => confirmed.has(pod))) return undefined;
+  const leader = newPods[0] ?? oldPods[0] ?? "vault-0";
+  // The release is named after the flavor; OpenBao's CLI is `bao` and reads BAO_TOKEN.
+  const [cli, tokenVar] = releaseOfPod(leader) === "openbao" ? ["bao", "BAO_TOKEN"] : ["vault", "VAULT_TOKEN"];
+  return [
+    `VaultInit ${vaultInitId(namespace, [...oldPods])} would go from ${oldPods.length} to ${newPods.length} pods, but ${removed.join(", ")} would stay Raft voters and Vault would lose its quorum.`,
+    `Keep the old pod count in the config for now, and before scaling down remove each of them from Raft, with the root token (the VaultInit's rootToken output):`,
+    ...removed.map((pod) => `  kubectl -n ${namespace} exec ${leader} -- env ${tokenVar}=<root token> ${cli} operator raft remove-peer ${pod}`),
+    `then change the config and run: ${PEERS_REMOVED_ENV}=${removed.join(",")} pulumi up`,
+  ].join("\n");
+}

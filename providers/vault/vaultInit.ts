@@ -4,7 +4,7 @@ import type { KubeAccess } from "../kubernetes/kubeAccess";
 import { vaultInitProvider } from "./vaultInitProvider";
 
 /** Bump with any change to the provider code, so the engine stores the new code in state. */
-export const VAULT_PROVIDER_VERSION = "1";
+export const VAULT_PROVIDER_VERSION = "2";
 
 export interface VaultInitArgs {
   cluster: pulumi.Input<KubeAccess>;

@@ -3,6 +3,7 @@
 // its unseal keys and root token exist only as secret outputs in Pulumi state.
 // This object is serialized into state: dependencies are local modules or require()d inside.
 import type * as pulumi from "@pulumi/pulumi";
+import { isConnectionFailure } from "../kubernetes/apiServerProxy";
 import type { KubeAccess } from "../kubernetes/kubeAccess";
 import { initialize, joinRaft, probePod, unsealPod, waitForPod, type VaultTarget } from "./vaultApi";
 import {
@@ -10,9 +11,11 @@ import {
   defaultLeaderAddress,
   initialisedWithoutKeysMessage,
   keysWithoutVaultMessage,
+  PEERS_REMOVED_ENV,
   planUnseal,
   redact,
   sealedPodsOf,
+  shrinkRefusal,
   vaultInitId,
   type PodStatus,
 } from "./vaultDecisions";
@@ -105,7 +108,7 @@ function safe(error: unknown, secrets: readonly string[]): Error {
 }
 
 export const vaultInitProvider: pulumi.dynamic.ResourceProvider<VaultInitInputs, VaultInitOutputs> = {
-  check(_olds: VaultInitInputs, news: VaultInitInputs): Promise<pulumi.dynamic.CheckResult<VaultInitInputs>> {
+  check(olds: VaultInitInputs, news: VaultInitInputs): Promise<pulumi.dynamic.CheckResult<VaultInitInputs>> {
     const failures: pulumi.dynamic.CheckFailure[] = [];
     const inputs = { ...news };
     if (inputs.port === undefined) inputs.port = 8200;
@@ -118,6 +121,11 @@ export const vaultInitProvider: pulumi.dynamic.ResourceProvider<VaultInitInputs,
       } else if (inputs.leaderAddress === undefined && known(inputs.port)) {
         inputs.leaderAddress = defaultLeaderAddress(inputs.pods, inputs.port);
       }
+    }
+    // Olds are the inputs in state: refuse at preview a shrink that would break Raft's quorum.
+    if (Array.isArray(olds?.pods) && Array.isArray(inputs.pods) && failures.length === 0) {
+      const refusal = shrinkRefusal(known(inputs.namespace) ? inputs.namespace : olds.namespace, olds.pods, inputs.pods, process.env[PEERS_REMOVED_ENV]);
+      if (refusal) failures.push({ property: "pods", reason: refusal });
     }
     if (known(inputs.keyShares) && known(inputs.keyThreshold)) {
       const shares = inputs.keyShares;
@@ -132,18 +140,21 @@ export const vaultInitProvider: pulumi.dynamic.ResourceProvider<VaultInitInputs,
   },
 
   diff(_id: string, olds: VaultInitOutputs, news: VaultInitInputs): Promise<pulumi.dynamic.DiffResult> {
-    const replaces = olds.namespace !== news.namespace ? ["namespace"] : [];
+    // A namespace not known yet (preview of a Namespace update) is no reason to replace the key holder.
+    const replaces = known(news.namespace) && olds.namespace !== news.namespace ? ["namespace"] : [];
     // keyShares/keyThreshold only matter at init: changing them later needs `vault operator rekey`.
     const changed = (["providerVersion", "port", "leaderAddress", "waitTimeoutSeconds"] as const).some((key) => olds[key] !== news[key]);
     const changes =
-      replaces.length > 0 ||
+      olds.namespace !== news.namespace ||
       changed ||
       JSON.stringify(olds.pods) !== JSON.stringify(news.pods) ||
       JSON.stringify(olds.cluster) !== JSON.stringify(news.cluster) ||
       // Sealed pods seen by the last refresh: the next `up` unseals them (an update).
       (olds.sealedPods?.length ?? 0) > 0 ||
       olds.initialized !== true;
-    return Promise.resolve({ changes, replaces, deleteBeforeReplace: replaces.length > 0 });
+    // Create before delete: the old keys stay in state until the new Vault is initialised (delete
+    // is a no-op, and the ids differ by namespace, so both can exist for a moment).
+    return Promise.resolve({ changes, replaces, deleteBeforeReplace: false });
   },
 
   async create(inputs: VaultInitInputs): Promise<pulumi.dynamic.CreateResult<VaultInitOutputs>> {
@@ -157,7 +168,7 @@ export const vaultInitProvider: pulumi.dynamic.ResourceProvider<VaultInitInputs,
     if (decision.action === "initialisedWithoutKeys") throw new Error(initialisedWithoutKeysMessage(inputs.namespace, inputs.pods, decision.pod));
     if (decision.action !== "initialize") throw new Error(`Vault pod ${inputs.namespace}/${first.pod} is in no state to initialise; run \`pulumi up\` again`);
 
-    const answer = await initialize(target, decision.pod, inputs.keyShares, inputs.keyThreshold, deadline);
+    const answer = await initialize(target, decision.pod, inputs.keyShares, inputs.keyThreshold);
     const outs: VaultInitOutputs = { ...inputs, unsealKeys: answer.keys, rootToken: answer.rootToken, sealedPods: [...inputs.pods], initialized: true };
     // From here on the keys exist only in memory: every failure must hand them to the engine.
     try {
@@ -173,12 +184,16 @@ export const vaultInitProvider: pulumi.dynamic.ResourceProvider<VaultInitInputs,
   async read(id: string, props?: VaultInitOutputs): Promise<pulumi.dynamic.ReadResult<VaultInitOutputs>> {
     if (!props) throw new Error(`importing VaultInit ${id} is not supported: dynamic resources cannot be imported`);
     const secrets = [...(props.unsealKeys ?? []), props.rootToken ?? ""];
+    let statuses: PodStatus[];
     try {
-      const statuses = await probeAll(props, Date.now() + 15_000);
-      return { id, props: encodable({ ...props, sealedPods: sealedPodsOf(statuses), initialized: props.initialized && statuses.some((s) => s.initialized !== false) }) };
+      statuses = await probeAll(props, Date.now() + 15_000);
     } catch (error) {
-      throw safe(error, secrets);
+      // A cluster that is down or torn down must not fail the refresh of the whole stack: keep the
+      // state and call every pod sealed (unknown), so the next `up` looks again.
+      if (!isConnectionFailure(error)) throw safe(error, secrets);
+      statuses = (props.pods ?? []).map((pod) => ({ pod, reachable: false }));
     }
+    return { id, props: encodable({ ...props, sealedPods: sealedPodsOf(statuses), initialized: props.initialized && statuses.some((s) => s.initialized !== false) }) };
   },
 
   async update(id: string, olds: VaultInitOutputs, news: VaultInitInputs): Promise<pulumi.dynamic.UpdateResult<VaultInitOutputs>> {

@@ -3,7 +3,13 @@
 // the JWT never show up in outputs or errors.
 import { generateKeyPairSync } from "node:crypto";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { appWebhookUrlProvider as provider, type AppWebhookUrlInputs, type AppWebhookUrlOutputs } from "../../providers/github/appWebhookUrlProvider";
+import {
+  appWebhookUrlProvider as provider,
+  shouldRestoreWebhookUrl,
+  webhookUrlNeedsPatch,
+  type AppWebhookUrlInputs,
+  type AppWebhookUrlOutputs,
+} from "../../providers/github/appWebhookUrlProvider";
 import { startFakeGitHub, type FakeGitHub } from "./fakeGitHub";
 
 const keys = generateKeyPairSync("rsa", { modulusLength: 2048, publicKeyEncoding: { type: "spki", format: "pem" }, privateKeyEncoding: { type: "pkcs1", format: "pem" } });
@@ -41,7 +47,7 @@ describe("App webhook URL lifecycle", () => {
   it("records the previous URL, PATCHes the new one with a valid JWT, updates, and restores on delete", async () => {
     const { id, outs } = await create(inputs());
     expect(id).toBe("app-123456-hook");
-    expect(outs).toMatchObject({ previousUrl: OLD_URL, previousContentType: "form", url: "https://argo.cto.example.com/hooks/morgan" });
+    expect(outs).toMatchObject({ previousUrl: OLD_URL, previousContentType: "form", url: "https://argo.cto.example.com/hooks/morgan", currentUrl: "https://argo.cto.example.com/hooks/morgan" });
     expect(fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual(["GET /app/hook/config", "PATCH /app/hook/config"]);
     expect(patches()[0]?.body).toEqual({ url: "https://argo.cto.example.com/hooks/morgan", content_type: "json" });
     expect(hook().url).toBe("https://argo.cto.example.com/hooks/morgan");
@@ -58,7 +64,7 @@ describe("App webhook URL lifecycle", () => {
     expect(await provider.diff!(id, outs, moved)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
     const updated = await provider.update!(id, outs, moved);
     expect(patches().map((p) => p.body)).toEqual([{ url: "https://argo2.cto.example.com/hooks/morgan", content_type: "json" }]);
-    expect(updated.outs).toMatchObject({ previousUrl: OLD_URL, url: "https://argo2.cto.example.com/hooks/morgan" });
+    expect(updated.outs).toMatchObject({ previousUrl: OLD_URL, url: "https://argo2.cto.example.com/hooks/morgan", currentUrl: "https://argo2.cto.example.com/hooks/morgan" });
 
     fake.clearLog();
     await provider.delete!(id, updated.outs as AppWebhookUrlOutputs);
@@ -79,12 +85,27 @@ describe("App webhook URL lifecycle", () => {
     expect(fake.requests).toHaveLength(0);
   });
 
-  it("refresh reports a URL changed in the App's settings as drift", async () => {
+  it("refresh reports a URL changed in the App's settings as drift, keeps ours as url, and the next up points it back", async () => {
     const { id, outs } = await create(inputs());
     hook().url = "https://drifted.example.com/hook";
     const read = await provider.read!(id, outs);
-    expect(read.props?.url).toBe("https://drifted.example.com/hook");
-    expect((await provider.diff!(id, read.props!, inputs())).changes).toBe(true);
+    expect(read.props).toEqual({ ...outs, currentUrl: "https://drifted.example.com/hook" });
+    expect(await provider.diff!(id, read.props!, inputs())).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    fake.clearLog();
+    const updated = await provider.update!(id, read.props!, inputs());
+    expect(patches().map((p) => p.body)).toEqual([{ url: "https://argo.cto.example.com/hooks/morgan", content_type: "json" }]);
+    expect(updated.outs).toMatchObject({ url: "https://argo.cto.example.com/hooks/morgan", currentUrl: "https://argo.cto.example.com/hooks/morgan", previousUrl: OLD_URL });
+    expect(await provider.diff!(id, updated.outs as AppWebhookUrlOutputs, inputs())).toMatchObject({ changes: false });
+  });
+
+  it("refresh after someone changed the URL, then delete: their URL stays, ours is not taken for it", async () => {
+    const { id, outs } = await create(inputs());
+    hook().url = "https://someone-else.example.com/hook";
+    const read = await provider.read!(id, outs);
+    fake.clearLog();
+    await provider.delete!(id, read.props!);
+    expect(patches()).toHaveLength(0);
+    expect(hook().url).toBe("https://someone-else.example.com/hook");
   });
 
   it("a key of another App fails with 401 and what to do, without the key or the JWT", async () => {
@@ -101,6 +122,21 @@ describe("App webhook URL lifecycle", () => {
     expect(error.message).toMatch(/not a PEM private key/);
     expect(error.message).not.toContain("not-a-key-secret-bits");
     expect(fake.requests).toHaveLength(0);
+  });
+});
+
+describe("webhook URL decisions", () => {
+  const ours = "https://argo.cto.example.com/hooks/morgan";
+  it("patches for a changed input or drift seen by a refresh, and not for state without currentUrl", () => {
+    expect(webhookUrlNeedsPatch({ url: ours, currentUrl: ours }, ours)).toBe(false);
+    expect(webhookUrlNeedsPatch({ url: ours }, ours)).toBe(false);
+    expect(webhookUrlNeedsPatch({ url: ours, currentUrl: "https://x.example.com" }, ours)).toBe(true);
+    expect(webhookUrlNeedsPatch({ url: ours, currentUrl: ours }, "https://new.example.com")).toBe(true);
+  });
+  it("restores only over our own URL, and only when there was one before", () => {
+    expect(shouldRestoreWebhookUrl({ url: ours, previousUrl: OLD_URL }, ours)).toBe(true);
+    expect(shouldRestoreWebhookUrl({ url: ours, previousUrl: OLD_URL }, "https://someone-else.example.com")).toBe(false);
+    expect(shouldRestoreWebhookUrl({ url: ours, previousUrl: "" }, ours)).toBe(false);
   });
 });
 

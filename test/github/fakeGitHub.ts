@@ -1,5 +1,7 @@
 // A small fake of the GitHub REST API on 127.0.0.1, for the GitHub dynamic providers and the
-// installation check: repository contents (GET/PUT), an App's webhook config behind RS256 JWT
+// installation check: repository contents (GET/PUT) per branch, as GitHub answers them for an empty
+// repository too (GET 404 "This repository is empty.", and the first PUT creates the branch it
+// names), an App's webhook config behind RS256 JWT
 // auth, and organisation installations behind token auth. Every request is logged with its
 // Authorization header so tests can check what was sent.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -20,11 +22,28 @@ export interface FakeApp {
   hook: { url: string; content_type: string; secret: string; insecure_ssl: string };
 }
 
+export interface FakeRepo {
+  /** Where a GET without ?ref and a PUT without branch go. */
+  defaultBranch: string;
+  /** branch → path → content (utf8); no branch at all is an empty repository (no commit). */
+  branches: Map<string, Map<string, string>>;
+}
+
+/** An empty repository (created without autoInit): no commit, no branch. */
+export function emptyRepo(defaultBranch = "main"): FakeRepo {
+  return { defaultBranch, branches: new Map() };
+}
+
+/** A repository with one branch holding these files. */
+export function repoWith(files: Record<string, string>, branch = "main"): FakeRepo {
+  return { defaultBranch: branch, branches: new Map([[branch, new Map(Object.entries(files))]]) };
+}
+
 export interface FakeGitHub {
   url: string;
   requests: LoggedRequest[];
-  /** "owner/repo" → path → content (utf8). */
-  repos: Map<string, Map<string, string>>;
+  /** "owner/repo" → its branches and files. */
+  repos: Map<string, FakeRepo>;
   apps: Map<string, FakeApp>;
   /** org → installed App slugs. */
   installations: Map<string, string[]>;
@@ -128,17 +147,30 @@ async function handle(fake: FakeGitHub, req: IncomingMessage, res: ServerRespons
       return send(res, fake.settle.status, { message: fake.settle.status === 409 ? "Git Repository is empty." : "Not Found" });
     }
     if (!repo) return send(res, 404, { message: "Not Found" });
-    const existing = repo.get(path);
     const sha = (content: string) => createHash("sha1").update(content).digest("hex");
     if (method === "GET") {
+      if (repo.branches.size === 0) return send(res, 404, { message: "This repository is empty." });
+      const ref = url.searchParams.get("ref") ?? repo.defaultBranch;
+      const files = repo.branches.get(ref);
+      if (!files) return send(res, 404, { message: `No commit found for the ref ${ref}` });
+      const existing = files.get(path);
       if (existing === undefined) return send(res, 404, { message: "Not Found" });
       return send(res, 200, { type: "file", path, sha: sha(existing), encoding: "base64", content: Buffer.from(existing).toString("base64") });
     }
     if (method === "PUT") {
-      const put = body as { message?: string; content?: string; sha?: string };
+      const put = body as { message?: string; content?: string; sha?: string; branch?: string };
       if (!put?.message || typeof put.content !== "string") return send(res, 422, { message: "Invalid request" });
+      const branch = put.branch ?? repo.defaultBranch;
+      let files = repo.branches.get(branch);
+      if (!files) {
+        // Only the first commit of an empty repository may create a branch this way.
+        if (repo.branches.size > 0) return send(res, 404, { message: `Branch ${branch} not found` });
+        files = new Map();
+        repo.branches.set(branch, files);
+      }
+      const existing = files.get(path);
       if (existing !== undefined && put.sha !== sha(existing)) return send(res, 422, { message: `Invalid request.\n\n"sha" wasn't supplied.` });
-      repo.set(path, Buffer.from(put.content, "base64").toString("utf8"));
+      files.set(path, Buffer.from(put.content, "base64").toString("utf8"));
       return send(res, existing === undefined ? 201 : 200, { content: { path } });
     }
   }

@@ -1,8 +1,9 @@
 // The RepositorySeed provider called directly, against the fake GitHub over real HTTP: files are
-// written once where missing, never over a user's file, never again after a user deletes one.
+// written once where missing, on the configured branch (created by the first write into an empty
+// repository), never over a user's file, never again after a user deletes one.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { repositorySeedProvider as provider, type RepositorySeedInputs, type RepositorySeedOutputs } from "../../providers/github/repositorySeedProvider";
-import { startFakeGitHub, type FakeGitHub } from "./fakeGitHub";
+import { emptyRepo, repoWith, startFakeGitHub, type FakeGitHub, type FakeRepo } from "./fakeGitHub";
 
 const CONFIG_TOKEN = "ghp_config_token_for_tests";
 const ENV_TOKEN = "ghp_env_token_for_tests";
@@ -11,16 +12,19 @@ let seq = 0;
 
 const configure = (values: Record<string, string>) => provider.configure!({ config: { get: (key: string) => values[key], require: (key: string) => values[key] ?? "" } });
 
-function newRepo(files: Record<string, string> = {}): string {
+/** A repository on branch main with these files; none: an empty repository, as created without autoInit. */
+function newRepo(files?: Record<string, string>): string {
   const name = `cto-apps-${++seq}`;
-  fake.repos.set(`acme/${name}`, new Map(Object.entries(files)));
+  fake.repos.set(`acme/${name}`, files ? repoWith(files) : emptyRepo());
   return name;
 }
+const repoOf = (name: string): FakeRepo => fake.repos.get(`acme/${name}`)!;
 
 const inputs = (repository: string, overrides: Partial<RepositorySeedInputs> = {}): RepositorySeedInputs => ({
   providerVersion: "1",
   owner: "acme",
   repository,
+  branch: "main",
   commitMessage: "seed",
   files: [
     { path: "README.md", content: "# seeded\n" },
@@ -54,7 +58,7 @@ describe("create", () => {
     expect(id).toBe(`acme/${repo}`);
     expect(outs.written).toEqual(["apps/README.md", "apps/example hello.yaml"]);
     expect(outs.kept).toEqual(["README.md"]);
-    const files = fake.repos.get(`acme/${repo}`)!;
+    const files = repoOf(repo).branches.get("main")!;
     expect(files.get("README.md")).toBe("# the users' own readme\n");
     expect(files.get("apps/example hello.yaml")).toBe("kind: Application\n");
     expect(fake.requests.filter((r) => r.method === "PUT").map((r) => r.path)).toEqual([
@@ -62,7 +66,42 @@ describe("create", () => {
       `/repos/acme/${repo}/contents/apps/example%20hello.yaml`,
     ]);
     expect(fake.requests.every((r) => r.authorization === `Bearer ${CONFIG_TOKEN}`)).toBe(true);
-    expect(fake.requests.find((r) => r.method === "PUT")?.body).toEqual({ message: "seed", content: Buffer.from("apps\n").toString("base64") });
+    expect(fake.requests.find((r) => r.method === "PUT")?.body).toEqual({ message: "seed", content: Buffer.from("apps\n").toString("base64"), branch: "main" });
+  });
+
+  it("seeds an empty repository: the first PUT creates the configured branch, and README.md is ours", async () => {
+    await configure({ "github:token": CONFIG_TOKEN });
+    const repo = newRepo();
+    const { outs } = await create(inputs(repo, { branch: "gitops" }));
+    expect(outs).toMatchObject({ branch: "gitops", written: ["README.md", "apps/README.md", "apps/example hello.yaml"], kept: [] });
+    expect([...repoOf(repo).branches.keys()]).toEqual(["gitops"]);
+    const files = repoOf(repo).branches.get("gitops")!;
+    expect(files.get("README.md")).toBe("# seeded\n");
+    expect(files.size).toBe(3);
+    // every read asks for the branch, every write names it
+    const gets = fake.requests.filter((r) => r.method === "GET");
+    expect(gets.length).toBeGreaterThanOrEqual(3);
+    for (const get of gets) expect(get.path).toMatch(/\?ref=gitops$/);
+    const puts = fake.requests.filter((r) => r.method === "PUT");
+    expect(puts).toHaveLength(3);
+    for (const put of puts) expect(put.body).toMatchObject({ branch: "gitops" });
+  });
+
+  it("a repository with commits but without the branch fails naming the branch, and writes nothing", async () => {
+    await configure({ "github:token": CONFIG_TOKEN });
+    const repo = newRepo({ "README.md": "# theirs\n" });
+    const error = (await create(inputs(repo, { branch: "gitops" })).catch((e: unknown) => e)) as Error;
+    expect(error.message).toMatch(/README\.md on branch gitops .*404 \(Branch gitops not found\).*no branch gitops/);
+    expect([...repoOf(repo).branches.keys()]).toEqual(["main"]);
+  });
+
+  it("a refused write (422 other than a racing writer) is an error, not a kept file", async () => {
+    await configure({ "github:token": CONFIG_TOKEN });
+    const repo = newRepo();
+    // the fake refuses a PUT without a commit message with 422, as GitHub does
+    const error = (await create(inputs(repo, { commitMessage: "" })).catch((e: unknown) => e)) as Error;
+    expect(error.message).toMatch(/seeding README\.md .*422 \(Invalid request\)/);
+    expect(repoOf(repo).branches.size).toBe(0);
   });
 
   it("reads GITHUB_TOKEN at call time when the stack config has no token", async () => {
@@ -96,6 +135,14 @@ describe("create", () => {
     expect(error.message).not.toContain("ghp_wrong_token_value");
   });
 
+  it("check refuses a branch name git would refuse", async () => {
+    for (const branch of ["", "a b", "-x", "x/", "a..b", "x.lock", "a:b", "a\\b", "@"]) {
+      const result = await provider.check!({} as RepositorySeedInputs, inputs("r", { branch }));
+      expect(result.failures?.map((f) => f.property), JSON.stringify(branch)).toEqual(["branch"]);
+    }
+    for (const branch of ["main", "gitops/cto", "release-1.2"]) expect((await provider.check!({} as RepositorySeedInputs, inputs("r", { branch }))).failures).toEqual([]);
+  });
+
   it("check refuses unsafe paths and duplicates", async () => {
     const result = await provider.check!({} as RepositorySeedInputs, inputs("r", { files: [{ path: "../x", content: "" }, { path: "/abs", content: "" }, { path: "a", content: "" }, { path: "a", content: "" }] }));
     expect(result.failures?.map((f) => f.reason)).toEqual([expect.stringMatching(/"\.\."/), expect.stringMatching(/relative/), expect.stringMatching(/twice/)]);
@@ -108,7 +155,7 @@ describe("after the seed, the files are the users'", () => {
     const repo = newRepo();
     const seeded = inputs(repo);
     const { id, outs } = await create(seeded);
-    const files = fake.repos.get(`acme/${repo}`)!;
+    const files = repoOf(repo).branches.get("main")!;
     files.delete("apps/example hello.yaml");
     files.set("README.md", "# edited by a user\n");
     fake.clearLog();
@@ -133,6 +180,10 @@ describe("after the seed, the files are the users'", () => {
     expect(await provider.diff!(id, outs, news)).toMatchObject({ changes: true, replaces: [] });
     const updated = await provider.update!(id, outs, news);
     expect(updated.outs).toMatchObject({ providerVersion: "2", repository: `${repo}-renamed`, files: outs.files, written: outs.written });
+    // another branch is bookkeeping too: the seed is not written again there
+    const moved = inputs(repo, { branch: "gitops" });
+    expect(await provider.diff!(id, outs, moved)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    expect((await provider.update!(id, outs, moved)).outs).toMatchObject({ branch: "gitops", written: outs.written });
     expect(fake.requests).toHaveLength(0);
   });
 });

@@ -5,7 +5,7 @@ import { generateKeyPairSync } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { appWebhookUrlProvider } from "../../providers/github/appWebhookUrlProvider";
 import { repositorySeedProvider } from "../../providers/github/repositorySeedProvider";
-import { startFakeGitHub } from "./fakeGitHub";
+import { emptyRepo, startFakeGitHub } from "./fakeGitHub";
 
 type Rebuilt<T> = { handler: () => T };
 
@@ -20,9 +20,9 @@ async function main(): Promise<void> {
     process.env["GITHUB_API_URL"] = fake.url;
     const token = "ghp_serialized_token";
     fake.tokens.add(token);
-    fake.repos.set("acme/cto-apps", new Map());
+    fake.repos.set("acme/cto-apps", emptyRepo());
     await seed.configure?.({ config: { get: (k: string) => ({ "github:token": token })[k], require: () => "" } });
-    const seeded = await seed.create({ providerVersion: "1", owner: "acme", repository: "cto-apps", commitMessage: "seed", files: [{ path: "README.md", content: "# hi\n" }] });
+    const seeded = await seed.create({ providerVersion: "1", owner: "acme", repository: "cto-apps", branch: "main", commitMessage: "seed", files: [{ path: "README.md", content: "# hi\n" }] });
 
     const keys = generateKeyPairSync("rsa", { modulusLength: 2048, publicKeyEncoding: { type: "spki", format: "pem" }, privateKeyEncoding: { type: "pkcs1", format: "pem" } });
     fake.apps.set("42", { appId: "42", publicKey: keys.publicKey, hook: { url: "https://old.example.com/hook", content_type: "json", secret: "", insecure_ssl: "0" } });

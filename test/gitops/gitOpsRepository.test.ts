@@ -1,4 +1,5 @@
-// GitOpsRepository under Pulumi mocks: exact resources, names, inputs and counts; the Argo CD
+// GitOpsRepository under Pulumi mocks: exact resources, names, inputs and counts; an empty
+// repository seeded on the configured branch, which becomes the default branch; the Argo CD
 // webhook carries exactly the given URL and secret (and is absent without a URL); the destroy
 // behaviour per onDestroy and the other options mocks cannot see, captured by a transformation.
 import * as pulumi from "@pulumi/pulumi";
@@ -123,17 +124,18 @@ describe("GitOpsRepository with an Argo CD URL and App webhooks, kept on destroy
         ],
         installationStatus: { Morgan: "installed", Rex: "not installed" },
       },
-      // component, repo, seed, deploy key, webhook, two App webhook URLs
-      7,
+      // component, repo, seed, default branch, deploy key, webhook, two App webhook URLs
+      8,
     );
   });
 
-  it("registers exactly the component, repository, seed, deploy key, webhook and one webhook URL per App", () => {
+  it("registers exactly the component, repository, seed, default branch, deploy key, webhook and one webhook URL per App", () => {
     expect(built.mine().map((r) => `${r.type} ${r.name}`).sort()).toEqual(
       [
         "cto:gitops:GitOpsRepository g1",
         "github:index/repository:Repository g1-repo",
         "pulumi-nodejs:dynamic/github:RepositorySeed g1-seed",
+        "github:index/branchDefault:BranchDefault g1-default-branch",
         "github:index/repositoryDeployKey:RepositoryDeployKey g1-deploy-key",
         "github:index/repositoryWebhook:RepositoryWebhook g1-argocd-webhook",
         "pulumi-nodejs:dynamic/github:AppWebhookUrl g1-morgan-5dlabs-webhook-url",
@@ -142,13 +144,13 @@ describe("GitOpsRepository with an Argo CD URL and App webhooks, kept on destroy
     );
   });
 
-  it("creates a private, auto-initialised repository that is retained on destroy and leaves user-edited fields alone", () => {
+  it("creates a private, empty (not auto-initialised) repository that is retained on destroy and leaves user-edited fields alone", () => {
     const [repo] = built.byType("github:index/repository:Repository");
     expect(repo?.inputs).toEqual({
       name: "g1-apps",
       description: "GitOps source of the cto-metal cluster (Argo CD app of apps)",
       visibility: "private",
-      autoInit: true,
+      autoInit: false,
       archiveOnDestroy: false,
     });
     const opts = built.optsOf("g1-repo")!;
@@ -158,12 +160,21 @@ describe("GitOpsRepository with an Argo CD URL and App webhooks, kept on destroy
     expect(opts.ignoreChanges).not.toContain("name");
   });
 
-  it("seeds the four files once into that repository", () => {
+  it("seeds the four files, README.md included, once into that repository, on branch main by default", () => {
     const [seed] = built.byType("pulumi-nodejs:dynamic/github:RepositorySeed");
     const files = seed?.inputs["files"] as Array<{ path: string; content: string }>;
-    expect(seed?.inputs).toMatchObject({ owner: "acme", repository: "g1-apps", providerVersion: "1" });
+    expect(seed?.inputs).toMatchObject({ owner: "acme", repository: "g1-apps", branch: "main", providerVersion: "2" });
     expect(files.map((f) => f.path)).toEqual(["README.md", "apps/README.md", "apps/example-hello.yaml", "examples/hello/configmap.yaml"]);
     expect(files[2]?.content).toContain("repoURL: git@github.com:acme/g1-apps.git");
+  });
+
+  it("makes the seeded branch the default branch, after the seed created it, and keeps it with the repository", () => {
+    const [branch] = built.byType("github:index/branchDefault:BranchDefault");
+    expect(branch?.inputs).toEqual({ repository: "g1-apps", branch: "main" });
+    const opts = built.optsOf("g1-default-branch")!;
+    expect((opts.dependsOn as pulumi.Resource[]).map((r) => r.constructor.name)).toEqual(["RepositorySeed"]);
+    expect(opts.retainOnDelete).toBe(true);
+    expect(opts.deletedWith).toBeUndefined();
   });
 
   it("gives Argo CD a read-only deploy key and a push webhook with exactly the given URL and secret", () => {
@@ -191,9 +202,9 @@ describe("GitOpsRepository with an Argo CD URL and App webhooks, kept on destroy
     ];
     for (const [i, [slug, appId]] of expected.entries()) {
       const { value: inputs, secrets } = unwrap(hooks[i]?.inputs);
-      expect(inputs).toMatchObject({ slug, appId, privateKey: PRIVATE_KEY, url: `https://argo.cto.example.com/hooks/${slug.split("-")[0]}`, providerVersion: "1" });
+      expect(inputs).toMatchObject({ slug, appId, privateKey: PRIVATE_KEY, url: `https://argo.cto.example.com/hooks/${slug.split("-")[0]}`, providerVersion: "2" });
       expect(secrets).toEqual(["privateKey"]);
-      expect(built.optsOf(hooks[i]!.name)?.additionalSecretOutputs).toEqual(["privateKey", "previousUrl"]);
+      expect(built.optsOf(hooks[i]!.name)?.additionalSecretOutputs).toEqual(["privateKey", "previousUrl", "currentUrl"]);
     }
   });
 
@@ -219,7 +230,11 @@ describe("GitOpsRepository with an Argo CD URL and App webhooks, kept on destroy
 
 describe("GitOpsRepository without an Argo CD URL, archived on destroy", () => {
   it("registers no webhook, archives instead of retaining, and reports unknown installation status", async () => {
-    const built = await build("g2", { onDestroy: "archive" }, 4);
+    const built = await build("g2", { onDestroy: "archive", branch: "gitops" }, 5);
+    // the configured branch is where the seed writes and what becomes the default
+    expect(built.byType("pulumi-nodejs:dynamic/github:RepositorySeed")[0]?.inputs["branch"]).toBe("gitops");
+    expect(built.byType("github:index/branchDefault:BranchDefault")[0]?.inputs).toEqual({ repository: "g2-apps", branch: "gitops" });
+    expect(built.optsOf("g2-default-branch")?.retainOnDelete).toBe(false);
     expect(built.byType("github:index/repositoryWebhook:RepositoryWebhook")).toHaveLength(0);
     expect(built.byType("pulumi-nodejs:dynamic/github:AppWebhookUrl")).toHaveLength(0);
     expect(built.byType("github:index/repository:Repository")[0]?.inputs["archiveOnDestroy"]).toBe(true);
@@ -233,11 +248,11 @@ describe("GitOpsRepository without an Argo CD URL, archived on destroy", () => {
 
 describe("GitOpsRepository deleted on destroy", () => {
   it("deletes the repository and lets the key, webhook and seed go with it", async () => {
-    const built = await build("g3", { onDestroy: "delete", visibility: "internal", argoWebhookUrl: "https://argo.example.com/api/webhook" }, 5);
+    const built = await build("g3", { onDestroy: "delete", visibility: "internal", argoWebhookUrl: "https://argo.example.com/api/webhook" }, 6);
     const repo = built.byType("github:index/repository:Repository")[0]!;
     expect(repo.inputs).toMatchObject({ visibility: "internal", archiveOnDestroy: false });
     expect(built.optsOf("g3-repo")?.retainOnDelete).toBe(false);
-    for (const child of ["g3-deploy-key", "g3-argocd-webhook", "g3-seed"]) {
+    for (const child of ["g3-deploy-key", "g3-argocd-webhook", "g3-seed", "g3-default-branch"]) {
       const deletedWith = built.optsOf(child)?.deletedWith;
       expect(deletedWith && (await value((deletedWith as pulumi.CustomResource).urn))).toMatch(/::g3-repo$/);
     }
@@ -251,6 +266,7 @@ describe("GitOpsRepository arguments", () => {
     expect(() => new GitOpsRepository("bad1", { ...base, apps: [{ name: "Rex", slug: "Rex Bot" }] })).toThrow(/not a slug/);
     expect(() => new GitOpsRepository("bad2", { ...base, appsPath: "../apps" })).toThrow(/gitops appsPath/);
     expect(() => new GitOpsRepository("bad3", { ...base, repositoryName: "no spaces" })).toThrow(/repositoryName/);
+    expect(() => new GitOpsRepository("bad5", { ...base, branch: "two words" })).toThrow(/gitops branch: "two words" is not a valid git branch name/);
     expect(() => new GitOpsRepository("bad4", { ...base, appWebhooks: [{ slug: "rex", appId: "1", privateKey: "k", url: "u" }, { slug: "rex", appId: "2", privateKey: "k", url: "u" }] })).toThrow(/once/);
   });
 });

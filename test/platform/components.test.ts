@@ -37,6 +37,7 @@ const value = <T>(output: pulumi.Output<T>): Promise<T> => new Promise((resolve)
 interface Seen {
   type: string;
   name: string;
+  props: Record<string, unknown>;
   opts: pulumi.CustomResourceOptions;
 }
 
@@ -50,7 +51,7 @@ class MockCluster extends pulumi.CustomResource {
 async function build<T extends pulumi.ComponentResource>(prefix: string, make: (opts: pulumi.ComponentResourceOptions, cluster: MockCluster) => T, expected: number) {
   const seen: Seen[] = [];
   const root = new pulumi.ComponentResource("test:Root", `${prefix}-testroot`, {}, {
-    transformations: [(a) => { seen.push({ type: a.type, name: a.name, opts: a.opts }); return undefined; }],
+    transformations: [(a) => { seen.push({ type: a.type, name: a.name, props: a.props, opts: a.opts }); return undefined; }],
   });
   const cluster = new MockCluster(`${prefix}-cluster`);
   const provider = new k8s.Provider(`${prefix}-k8s`, { kubeconfig: "apiVersion: v1" });
@@ -210,12 +211,20 @@ describe("ArgoCd", () => {
     expect(unwrap(repoData)).toMatchObject({ type: "git", url: "git@github.com:org/cto-apps.git" });
 
     const root = regs.find((r) => r.name === "cd-root")!;
-    expect(at(root.inputs, ["metadata"])).toEqual({ name: "root", namespace: "argocd" });
+    // The cascading finalizer: destroying the root makes the controller delete the child
+    // Applications (which carry the same finalizer) while it still runs.
+    expect(at(root.inputs, ["metadata"])).toEqual({ name: "root", namespace: "argocd", finalizers: ["resources-finalizer.argocd.argoproj.io"] });
     expect(at(root.inputs, ["spec", "source"])).toEqual({ repoURL: "git@github.com:org/cto-apps.git", path: "apps", targetRevision: "HEAD" });
     expect(at(root.inputs, ["spec", "syncPolicy", "automated"])).toEqual({ prune: true, selfHeal: true });
     const rootOpts = children.find((c) => c.name === "cd-root")!.opts;
     expect(rootOpts.dependsOn).toContain(component.release);
     expect((rootOpts.dependsOn as pulumi.Resource[]).map((r) => r.constructor.name)).toEqual(["Release", "Secret"]);
+    // Destroy order, reversed creation order: root first (it depends on the release), then the
+    // release, then the namespace (release and root take their namespace from it: a data edge).
+    const nsResource = [...((children.find((c) => c.name === "cd")!.props["namespace"] as { resources(): Set<pulumi.Resource> }).resources())];
+    expect(nsResource.map((r) => r.constructor.name)).toEqual(["Namespace"]);
+    const rootMetadata = children.find((c) => c.name === "cd-root")!.props["metadata"] as { namespace: { resources(): Set<pulumi.Resource> } };
+    expect([...rootMetadata.namespace.resources()]).toEqual(nsResource);
 
     // No secret value anywhere in clear text.
     const clear = JSON.stringify(regs.map((r) => ({ ...r.inputs, values: undefined, stringData: undefined })));

@@ -1,9 +1,11 @@
 // requestThroughPodProxy over real TLS: the kubeconfig's CA and client certificate, a bearer token,
 // a CA that does not match, a refused client certificate, and the deadline.
 import * as https from "node:https";
+import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ApiServerUnreachableError, podProxyPath, requestThroughPodProxy } from "../../providers/kubernetes/apiServerProxy";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { ApiServerUnreachableError, isConnectionFailure, podProxyPath, requestThroughPodProxy } from "../../providers/kubernetes/apiServerProxy";
+import { probePod } from "../../providers/vault/vaultApi";
 import { FakeVault } from "./fakeVault";
 import { makePki, removePki, type TestPki } from "./tls";
 
@@ -70,6 +72,38 @@ describe("requestThroughPodProxy", () => {
       silent.closeAllConnections();
       silent.close();
     }
+  });
+
+  it("an idle-socket timeout is a timeout too (ETIMEDOUT), so probePod reports the pod and keeps waiting", async () => {
+    const silent = https.createServer({ key: pki.serverKey, cert: pki.serverCert }, () => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    // The module object the proxy require()s: make the socket's idle timeout fire before the deadline.
+    const nodeHttps = createRequire(__filename)("node:https") as typeof https;
+    const original = nodeHttps.request.bind(nodeHttps) as (...args: unknown[]) => import("node:http").ClientRequest;
+    const spy = vi.spyOn(nodeHttps, "request").mockImplementation((...args: unknown[]) => {
+      const request = original(...args);
+      setTimeout(() => request.emit("timeout"), 50);
+      return request;
+    });
+    try {
+      const access = { server: `https://127.0.0.1:${(silent.address() as AddressInfo).port}`, caCertificate: pki.ca, token: "t" };
+      const error = await requestThroughPodProxy(access, { ...req, timeoutMs: 5_000 }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: "ETIMEDOUT" });
+      const status = await probePod({ access, namespace: "vault", port: 8200 }, "vault-0", Date.now() + 5_000);
+      expect(status).toMatchObject({ pod: "vault-0", reachable: false });
+      expect(spy).toHaveBeenCalledTimes(2);
+    } finally {
+      spy.mockRestore();
+      silent.closeAllConnections();
+      silent.close();
+    }
+  });
+
+  it("tells a server that is not there from one that answers badly", () => {
+    expect(isConnectionFailure(new ApiServerUnreachableError("x", "ECONNREFUSED"))).toBe(true);
+    expect(isConnectionFailure(new ApiServerUnreachableError("x", "ENOTFOUND"))).toBe(true);
+    expect(isConnectionFailure(new ApiServerUnreachableError("x", "SELF_SIGNED_CERT_IN_CHAIN"))).toBe(false);
+    expect(isConnectionFailure(new Error("ECONNREFUSED"))).toBe(false);
   });
 
   it("allows plain http only for 127.0.0.1", async () => {

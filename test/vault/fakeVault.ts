@@ -41,6 +41,8 @@ const kubeStatus = (code: number, message: string) => ({ kind: "Status", apiVers
 export class FakeVault {
   readonly pods = new Map<string, FakePod>();
   readonly requests: LoggedRequest[] = [];
+  /** Vault path → ms to hold its answer back (the work is done at once, as a slow answer would be). */
+  readonly answerDelays = new Map<string, number>();
   keys: string[] = [];
   rootToken = "";
   threshold = 0;
@@ -159,7 +161,9 @@ export class FakeVault {
     }
     const [status, answer] = this.vault(pod, req.method ?? "GET", path.split("?")[0]!, body);
     log(status);
-    send(res, status, answer);
+    const delay = this.answerDelays.get(path.split("?")[0]!) ?? 0;
+    if (delay > 0) setTimeout(() => res.destroyed || send(res, status, answer), delay);
+    else send(res, status, answer);
   }
 
   async start(pki: TestPki): Promise<this> {

@@ -3,6 +3,7 @@
 // transformation on a root component; outputs secret.
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it, vi } from "vitest";
+import { VAULT_PROVIDER_VERSION } from "../../providers/vault/vaultInit";
 import { CHARTS } from "../../versions";
 
 interface Registration {
@@ -42,7 +43,7 @@ const value = <T>(output: pulumi.Output<T>): Promise<T> => new Promise((resolve)
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 const unwrap = (v: unknown): unknown => (v !== null && typeof v === "object" && SECRET_SIG in v ? (v as unknown as { value: unknown }).value : v);
 
-async function build(prefix: string, flavor: "vault" | "openbao", ha: boolean) {
+async function build(prefix: string, flavor: "vault" | "openbao", ha: boolean, protect: boolean) {
   const { VaultCluster } = await import("../../components/platform/vaultCluster");
   registrations.length = 0;
   seen.length = 0;
@@ -57,7 +58,7 @@ async function build(prefix: string, flavor: "vault" | "openbao", ha: boolean) {
   const cluster = new MockCluster(`${prefix}-cluster`);
   const vault = new VaultCluster(
     prefix,
-    { flavor, ha, storageClass: pulumi.output("local-path"), cluster: pulumi.secret({ server: "https://10.0.0.1:6443", clientCertificate: "c", clientKey: "k" }), values: { server: { dataStorage: { size: "20Gi" } } }, deletedWith: cluster },
+    { flavor, ha, storageClass: pulumi.output("local-path"), cluster: pulumi.secret({ server: "https://10.0.0.1:6443", clientCertificate: "c", clientKey: "k" }), values: { server: { dataStorage: { size: "20Gi" } } }, deletedWith: cluster, ...(protect && { protect }) },
     { parent: root },
   );
   await value(vault.rootToken);
@@ -68,12 +69,12 @@ async function build(prefix: string, flavor: "vault" | "openbao", ha: boolean) {
 const ofType = (type: string) => registrations.filter((r) => r.type === type);
 
 describe.each([
-  ["vault", true, ["vault-0", "vault-1", "vault-2"]],
-  ["openbao", false, ["openbao-0"]],
-] as const)("VaultCluster %s (ha %s)", (flavor, ha, pods) => {
+  ["vault", true, ["vault-0", "vault-1", "vault-2"], true],
+  ["openbao", false, ["openbao-0"], false],
+] as const)("VaultCluster %s (ha %s, protect %s)", (flavor, ha, pods, protect) => {
   it("registers the namespace, the pinned release and a VaultInit for its pods", async () => {
     const prefix = `${flavor}${ha ? "-ha" : ""}`;
-    const { vault, cluster } = await build(prefix, flavor, ha);
+    const { vault, cluster } = await build(prefix, flavor, ha, protect);
     expect(registrations.filter((r) => r.type !== "test:Cluster").map((r) => r.type).sort()).toEqual(["cto:platform:VaultCluster", "kubernetes:core/v1:Namespace", "kubernetes:helm.sh/v3:Release", "pulumi-nodejs:dynamic/vault:VaultInit", "test:Root"].sort());
 
     expect(ofType("kubernetes:core/v1:Namespace")[0]).toMatchObject({ name: `${prefix}-ns`, inputs: { metadata: { name: flavor } } });
@@ -88,7 +89,7 @@ describe.each([
 
     const init = ofType("pulumi-nodejs:dynamic/vault:VaultInit")[0]!;
     expect(init.name).toBe(`${prefix}-init`);
-    expect(init.inputs).toMatchObject({ namespace: flavor, pods, port: 8200, leaderAddress: `http://${flavor}-0.${flavor}-internal:8200`, providerVersion: "1" });
+    expect(init.inputs).toMatchObject({ namespace: flavor, pods, port: 8200, leaderAddress: `http://${flavor}-0.${flavor}-internal:8200`, providerVersion: VAULT_PROVIDER_VERSION });
     expect(unwrap(init.inputs["cluster"])).toEqual({ server: "https://10.0.0.1:6443", clientCertificate: "c", clientKey: "k" });
 
     // options mocks cannot see
@@ -103,6 +104,10 @@ describe.each([
       expect(opts.deletedWith).toBe(cluster);
       expect(opts.parent).toBe(vault);
     }
+    // Protected: the keys' only copy and the namespace holding the Raft PVCs; the release stays free to change.
+    expect(nsOpts.protect).toBe(protect ? true : undefined);
+    expect(initOpts.protect).toBe(protect ? true : undefined);
+    expect(releaseOpts.protect).toBeUndefined();
 
     expect(await value(vault.address)).toBe(`http://${flavor}.${flavor}.svc:8200`);
     expect(await value(vault.unsealKeys)).toEqual(["k1", "k2", "k3"]);

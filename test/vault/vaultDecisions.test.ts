@@ -9,6 +9,7 @@ import {
   redact,
   releaseOfPod,
   sealedPodsOf,
+  shrinkRefusal,
   vaultErrorText,
   vaultInitId,
   type PodStatus,
@@ -99,5 +100,32 @@ describe("helpers", () => {
     expect(vaultErrorText({ errors: ["bad key abcd1234", "x"] }, "fallback", ["abcd1234"])).toBe("bad key [redacted]; x");
     expect(vaultErrorText(undefined, "HTTP 500", [])).toBe("HTTP 500");
     expect(redact("token hvs.secret and hvs.secret", ["hvs.secret", ""])).toBe("token [redacted] and [redacted]");
+  });
+});
+
+describe("shrinkRefusal", () => {
+  const three = ["vault-0", "vault-1", "vault-2"];
+
+  it("HA 3 → 1 is refused with the exact remove-peer commands and how to go on", () => {
+    const text = shrinkRefusal("vault", three, ["vault-0"], undefined)!;
+    expect(text).toContain("VaultInit vault/vault would go from 3 to 1 pods");
+    expect(text).toContain("kubectl -n vault exec vault-0 -- env VAULT_TOKEN=<root token> vault operator raft remove-peer vault-1");
+    expect(text).toContain("kubectl -n vault exec vault-0 -- env VAULT_TOKEN=<root token> vault operator raft remove-peer vault-2");
+    expect(text).toContain("CTO_VAULT_RAFT_PEERS_REMOVED=vault-1,vault-2 pulumi up");
+  });
+
+  it("OpenBao's CLI is bao", () => {
+    expect(shrinkRefusal("secrets", ["openbao-0", "openbao-1"], ["openbao-0"], undefined)).toContain("kubectl -n secrets exec openbao-0 -- env BAO_TOKEN=<root token> bao operator raft remove-peer openbao-1");
+  });
+
+  const cases: Array<[string, string[], string[], string | undefined, boolean]> = [
+    ["same pods", three, three, undefined, false],
+    ["growing 1 → 3 (join + unseal)", ["vault-0"], three, undefined, false],
+    ["shrink confirmed for every removed pod", three, ["vault-0"], " vault-2,vault-1 ", false],
+    ["shrink confirmed for only one of them", three, ["vault-0"], "vault-1", true],
+    ["shrink confirmed for other pods", three, ["vault-0", "vault-1"], "vault-1", true],
+  ];
+  it.each(cases)("%s", (_what, olds, news, acknowledged, refused) => {
+    expect(shrinkRefusal("vault", olds, news, acknowledged) !== undefined).toBe(refused);
   });
 });

@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { CHARTS } from "../versions";
 import { startEmulator, type Emulator } from "./emulator";
+import { MOCK_TALOS_SECRETS } from "./fixtures/talosMocks";
 
 interface Registration {
   type: string;
@@ -32,15 +33,6 @@ const KUBECONFIG = [
   "contexts: [{name: admin@cto, context: {cluster: cto, user: admin@cto}}]",
   "current-context: admin@cto",
 ].join("\n");
-const TALOS_SECRETS = {
-  machineSecrets: {
-    certs: { etcd: { cert: "c", key: "k" }, k8s: { cert: "c", key: "k" }, k8sAggregator: { cert: "c", key: "k" }, k8sServiceaccount: { key: "k" }, os: { cert: "c", key: "k" } },
-    cluster: { id: "id", secret: "s" },
-    secrets: { bootstrapToken: "t", secretboxEncryptionSecret: "e" },
-    trustdinfo: { token: "x" },
-  },
-  clientConfiguration: { caCertificate: "ca", clientCertificate: "crt", clientKey: "key" },
-};
 
 const CTO_TEST = {
   "cto-metal:project": '{"name":"cto-test","provisioningType":"on_demand"}',
@@ -83,7 +75,7 @@ async function runProgram(stack: string, config: Record<string, string>) {
         if (args.type.endsWith(":Server")) Object.assign(state, { serverId: `sv_${args.name}`, primaryIpv4: "127.0.0.7" });
         if (args.type.endsWith(":Project")) state["projectId"] = "proj_new";
         if (args.type.endsWith(":Tag")) state["tagId"] = "tag_new";
-        if (args.type === "talos:machine/secrets:Secrets") Object.assign(state, TALOS_SECRETS);
+        if (args.type === "talos:machine/secrets:Secrets") Object.assign(state, MOCK_TALOS_SECRETS);
         if (args.type === "talos:cluster/kubeconfig:Kubeconfig") state["kubeconfigRaw"] = KUBECONFIG;
         if (args.type === "github:index/repository:Repository") Object.assign(state, { htmlUrl: "https://github.com/5dlabs-test/cto-apps", sshCloneUrl: "git@github.com:5dlabs-test/cto-apps.git" });
         // The generators never run under mocks: stand in for what they would return.

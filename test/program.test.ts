@@ -3,21 +3,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startEmulator, type Emulator } from "./emulator";
+import { MOCK_TALOS_SECRETS } from "./fixtures/talosMocks";
 
 const SENTINEL_CONFIG = "sentinel-config-token-7d1e";
 const SENTINEL_ENV = "sentinel-env-token-42ab";
 let emulator: Emulator;
 const registered: Array<{ type: string; name: string; inputs: Record<string, unknown> }> = [];
 const invokes: string[] = [];
-const TALOS_SECRETS = {
-  machineSecrets: {
-    certs: { etcd: { cert: "c", key: "k" }, k8s: { cert: "c", key: "k" }, k8sAggregator: { cert: "c", key: "k" }, k8sServiceaccount: { key: "k" }, os: { cert: "c", key: "k" } },
-    cluster: { id: "id", secret: "s" },
-    secrets: { bootstrapToken: "t", secretboxEncryptionSecret: "e" },
-    trustdinfo: { token: "x" },
-  },
-  clientConfiguration: { caCertificate: "ca", clientCertificate: "crt", clientKey: "key" },
-};
 
 const CTO_TEST = {
   "cto-metal:project": '{"name":"cto-test","provisioningType":"on_demand"}',
@@ -41,7 +33,7 @@ async function runProgram(config: Record<string, string>) {
         if (args.type.endsWith(":Server")) Object.assign(state, { serverId: `sv_${args.name}`, primaryIpv4: "127.0.0.7" });
         if (args.type.endsWith(":Project")) state["projectId"] = "proj_new";
         if (args.type.endsWith(":Tag")) state["tagId"] = "tag_new";
-        if (args.type === "talos:machine/secrets:Secrets") Object.assign(state, TALOS_SECRETS);
+        if (args.type === "talos:machine/secrets:Secrets") Object.assign(state, MOCK_TALOS_SECRETS);
         if (args.type === "talos:cluster/kubeconfig:Kubeconfig") state["kubeconfigRaw"] = "kubeconfig-text";
         return { id: `${args.name}-id`, state };
       },

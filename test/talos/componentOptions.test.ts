@@ -3,6 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { assignRoles } from "../../components/fleet/roles";
+import { MOCK_MACHINE_SECRETS } from "../fixtures/talosMocks";
 
 interface Seen {
   type: string;
@@ -11,20 +12,13 @@ interface Seen {
   opts: pulumi.CustomResourceOptions;
 }
 const seen: Seen[] = [];
-const pair = { cert: "c", key: "k" };
-const MACHINE_SECRETS = {
-  certs: { etcd: pair, k8s: pair, k8sAggregator: pair, k8sServiceaccount: { key: "k" }, os: pair },
-  cluster: { id: "c", secret: "s" },
-  secrets: { bootstrapToken: "t", secretboxEncryptionSecret: "e" },
-  trustdinfo: { token: "x" },
-};
 
 beforeAll(async () => {
   await pulumi.runtime.setMocks(
     {
       newResource: (args) => {
         const state: Record<string, unknown> = { ...(args.inputs as Record<string, unknown>), primaryIpv4: "127.0.9.1", serverId: `sv_${args.name}` };
-        if (args.type === "talos:machine/secrets:Secrets") state["machineSecrets"] = MACHINE_SECRETS;
+        if (args.type === "talos:machine/secrets:Secrets") state["machineSecrets"] = MOCK_MACHINE_SECRETS;
         return { id: `${args.name}-id`, state };
       },
       call: (args) => {

@@ -4,6 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { assignRoles } from "../../components/fleet/roles";
+import { MOCK_TALOS_SECRETS } from "../fixtures/talosMocks";
 
 interface Registration {
   type: string;
@@ -25,7 +26,7 @@ beforeAll(async () => {
           Object.assign(state, { primaryIpv4: ipOf(args.name), serverId: `sv_${args.name}`, publicMac: `AA:00:00:00:00:0${n}`, privateMac: `BB:00:00:00:00:0${n}` });
         }
         if (args.type === "talos:machine/secrets:Secrets") {
-          Object.assign(state, { machineSecrets: { certs: { etcd: { cert: "c", key: "k" }, k8s: { cert: "c", key: "k" }, k8sAggregator: { cert: "c", key: "k" }, k8sServiceaccount: { key: "k" }, os: { cert: "c", key: "k" } }, cluster: { id: "c", secret: "s" }, secrets: { bootstrapToken: "t", secretboxEncryptionSecret: "e" }, trustdinfo: { token: "x" } }, clientConfiguration: { caCertificate: "ca", clientCertificate: "crt", clientKey: "key" } });
+          Object.assign(state, MOCK_TALOS_SECRETS);
         }
         if (args.type === "talos:cluster/kubeconfig:Kubeconfig") state["kubeconfigRaw"] = "apiVersion: v1\nkind: Config\n";
         return { id: `${args.name}-id`, state };

@@ -15,6 +15,7 @@ import {
   keyPath,
   show,
 } from "./issues";
+import { CONFIG_DEFAULTS, CONFIG_KEYS, KEY_KINDS, type ConfigKey } from "./keys";
 import { checkKubeconfigSource, checkPlatform, type SecretKey } from "./platform";
 import { checkInstallDisk, checkTalos, INSTALL_DISK } from "./talos";
 import type { InstallDisk, LatitudeConfig, NodeConfig, ProjectConfig, StackConfig, TalosConfig } from "./types";
@@ -50,64 +51,7 @@ export { DEFAULT_GITHUB_APPS, SECRET_ENV_FALLBACK, SECRET_KEYS, type SecretKey }
 
 export const CONFIG_NAMESPACE = "cto-metal";
 
-// How Pulumi hands each key over: "string" as is; "json" and "boolean" as JSON text; "text-or-json"
-// is a plain string unless it starts like a JSON object, list or string (installDisk: a path or a selector).
-const KEY_KINDS = {
-  clusterSource: "string",
-  project: "json",
-  site: "string",
-  plan: "string",
-  billing: "string",
-  nodes: "json",
-  hostnamePrefix: "string",
-  operatingSystem: "string",
-  ipxeUrl: "string",
-  sshKeys: "json",
-  vlan: "json",
-  allowReinstall: "boolean",
-  deployTimeoutMinutes: "json",
-  clusterName: "string",
-  clusterEndpoint: "string",
-  kubernetesVersion: "string",
-  installDisk: "text-or-json",
-  talosExtensions: "json",
-  schematicId: "string",
-  outputDir: "string",
-  allowControlPlaneRemoval: "json",
-  stopAfter: "string",
-  profile: "string",
-  githubOrg: "string",
-  skipStack: "boolean",
-  kubeconfigPath: "string",
-  kubeContext: "string",
-  argocdDomain: "string",
-  acme: "json",
-  vault: "json",
-  chartValues: "json",
-  gitopsRepo: "json",
-  githubApps: "json",
-} as const;
-
-export type ConfigKey = keyof typeof KEY_KINDS;
-
-/** Every key of the `cto-metal` namespace this program reads; Pulumi.yaml declares the same set. */
-export const CONFIG_KEYS = Object.keys(KEY_KINDS) as readonly ConfigKey[];
-
-/** Defaults as Pulumi text; Pulumi.yaml declares the same ones. */
-export const CONFIG_DEFAULTS: Readonly<Partial<Record<ConfigKey, string>>> = {
-  clusterSource: "latitude",
-  billing: "hourly",
-  hostnamePrefix: "cto",
-  operatingSystem: "ipxe",
-  sshKeys: "[]",
-  allowReinstall: "false",
-  deployTimeoutMinutes: "30",
-  clusterName: "cto",
-  talosExtensions: "[]",
-  allowControlPlaneRemoval: "[]",
-  profile: "standard",
-  skipStack: "false",
-};
+export { CONFIG_DEFAULTS, CONFIG_KEYS, type ConfigKey } from "./keys";
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);

@@ -92,7 +92,7 @@ describe("ServerFleet", () => {
       allowReplace: false,
       talosPort: 50000,
       deployTimeoutSeconds: 1800,
-      providerVersion: "3",
+      providerVersion: "4",
     });
     expect(nodes).toEqual([{ name: "cp1", role: "controlplane", serverId: "sv_one-cp1", hostname: "cto-cto-test-cp1", publicIp: "127.0.0.9" }]);
     expect(cost).toEqual({ perNode: [{ name: "cp1", hourly: 0.2, monthly: 146 }], totalHourly: 0.2, totalMonthly: 146 });

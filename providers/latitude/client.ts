@@ -1,7 +1,7 @@
 // Typed Latitude API client: one method per call the program makes, responses checked with zod.
 // Lists page until the API says they are done; creates return what the API returned (partial
 // for servers: re-read with getServer). 404 on a read or delete means "gone", not an error.
-import { LatitudeApiError, LatitudeUnknownOutcomeError } from "./errors";
+import { isLatitudeApiError, LatitudeUnknownOutcomeError } from "./errors";
 import { latitudeSchemas, type LatitudeSchemas, type OperatingSystem, type Plan, type Project, type Region, type ResourceKind, type Server, type SshKey, type Tag, type VirtualNetwork, type VlanAssignment, type Resource } from "./schemas";
 import { sharedState } from "./sharedState";
 import { StatusPoller } from "./statusPoller";
@@ -202,7 +202,7 @@ export class LatitudeClient {
       const { body } = await this.transport.request("GET", path);
       return this.parseItem(kind, this.dataOf(body), `GET ${path}`);
     } catch (error) {
-      if (error instanceof LatitudeApiError && error.status === 404) return undefined;
+      if (isLatitudeApiError(error, 404)) return undefined;
       throw error;
     }
   }
@@ -223,7 +223,7 @@ export class LatitudeClient {
       await this.transport.request("DELETE", path);
       return true;
     } catch (error) {
-      if (error instanceof LatitudeApiError && error.status === 404) return false;
+      if (isLatitudeApiError(error, 404)) return false;
       throw error;
     }
   }

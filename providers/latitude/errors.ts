@@ -21,6 +21,9 @@ export class LatitudeApiError extends Error {
     readonly items: ApiErrorItem[],
   ) {
     super(describeApiError(method, path, status, items));
+    // Set again: Pulumi's closure serializer rebuilds this class as a function whose super call
+    // (Error.call) leaves `message` unset, and the engine then reports "error: undefined".
+    this.message = describeApiError(method, path, status, items);
   }
   get code(): string | undefined {
     return this.items[0]?.code ?? undefined;
@@ -36,6 +39,7 @@ export class LatitudeUnknownOutcomeError extends Error {
     cause: string,
   ) {
     super(`Latitude ${method} ${path}: no response (${cause}); the request may have been applied, so it is not retried`);
+    this.message = `Latitude ${method} ${path}: no response (${cause}); the request may have been applied, so it is not retried`;
   }
 }
 
@@ -48,7 +52,23 @@ export class LatitudeTransportError extends Error {
     cause: string,
   ) {
     super(`Latitude ${method} ${path}: ${cause}`);
+    this.message = `Latitude ${method} ${path}: ${cause}`;
   }
+}
+
+// Errors are recognised by name, never with instanceof: every dynamic provider is serialized with
+// its own copy of these classes, and the client (with the errors it throws) is shared between
+// providers in one process (sharedState.ts), so an error may come from another copy's class.
+
+/** A LatitudeApiError from any serialized copy of this module, optionally with this HTTP status. */
+export function isLatitudeApiError(error: unknown, status?: number): error is LatitudeApiError {
+  const candidate = error as { name?: unknown; status?: unknown } | null;
+  return typeof candidate === "object" && candidate !== null && candidate.name === "LatitudeApiError" && (status === undefined || candidate.status === status);
+}
+
+/** A LatitudeUnknownOutcomeError from any serialized copy of this module. */
+export function isUnknownOutcome(error: unknown): error is LatitudeUnknownOutcomeError {
+  return typeof error === "object" && error !== null && (error as { name?: unknown }).name === "LatitudeUnknownOutcomeError";
 }
 
 function describeApiError(method: string, path: string, status: number, items: ApiErrorItem[]): string {

@@ -5,7 +5,7 @@
 // This object is serialized into state: dependencies are local modules or require()d inside.
 import type * as pulumi from "@pulumi/pulumi";
 import type { LatitudeClient } from "./client";
-import { LatitudeApiError, LatitudeUnknownOutcomeError } from "./errors";
+import { isLatitudeApiError, isUnknownOutcome } from "./errors";
 import { errorText, providerClient, rememberProviderConfig, withEncodableOutputs } from "./providerRuntime";
 import type { Project } from "./schemas";
 import { UNKNOWN } from "./serverDecisions";
@@ -77,13 +77,13 @@ async function adoptOrCreate(client: LatitudeClient, inputs: ProjectInputs): Pro
       ...(inputs.environment ? { environment: inputs.environment } : {}),
     });
   } catch (error) {
-    if (error instanceof LatitudeUnknownOutcomeError) {
+    if (isUnknownOutcome(error)) {
       // The POST may have gone through: look before deciding, never POST twice.
       const created = await findOurs(client, inputs);
       if (created) return created;
       throw new Error(`${errorText(error)}; no project named ${inputs.name} appeared afterwards, so run the command again`);
     }
-    if (error instanceof LatitudeApiError && error.status === 422) {
+    if (isLatitudeApiError(error, 422)) {
       // A clash the name filter did not show (same slug, other spelling): name it.
       const other = clashing(await client.listProjects(), inputs.name)[0];
       if (other && other.description !== inputs.description) throw clashError(inputs.name, other, inputs.description);
@@ -164,10 +164,10 @@ export const projectProvider: pulumi.dynamic.ResourceProvider<ProjectInputs, Pro
     try {
       return { outs: outputsOf(news, await providerClient().updateProject(id, patch)) };
     } catch (error) {
-      if (error instanceof LatitudeApiError && error.status === 404) {
+      if (isLatitudeApiError(error, 404)) {
         throw new Error(`Latitude project ${id} (${olds.slug}) no longer exists; run \`pulumi refresh\` to drop it from state, then \`pulumi up\` creates it again`);
       }
-      if (error instanceof LatitudeApiError && error.status === 422 && patch.name !== undefined) {
+      if (isLatitudeApiError(error, 422) && patch.name !== undefined) {
         throw new Error(`${PROJECT_CONFIG_KEY}: renaming project ${olds.slug} to "${news.name}": ${errorText(error)}; project names are unique per team, so choose another name`);
       }
       throw error;
@@ -179,7 +179,7 @@ export const projectProvider: pulumi.dynamic.ResourceProvider<ProjectInputs, Pro
       // false (404) means already gone, which is what we wanted.
       await providerClient().deleteProject(id);
     } catch (error) {
-      if (error instanceof LatitudeApiError && error.status === 422) {
+      if (isLatitudeApiError(error, 422)) {
         throw new Error(`Latitude project ${props.slug} cannot be deleted yet: ${errorText(error)}; delete what is left in it (servers, VMs) and run the command again`);
       }
       throw error;

@@ -75,7 +75,9 @@ export function initFailure(id: string, properties: object, reason: string): Err
 }
 
 export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  // By shape: an error of a closure-serialized class is no `instanceof Error` (see errors.ts).
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === "string" ? message : String(error);
 }
 
 /** A copy without `undefined` properties (deeply): the dynamic-provider host cannot encode them. */

@@ -2,7 +2,7 @@
 // server's public address; Latitude's status only tells failure (`failed_*`), since it can sit in
 // `deploying` long after Talos is up. OS servers: status `on`. After a reinstall the old system
 // still answers for a while, so readiness first needs to see it go away.
-import { PollTimeoutError, type StatusPoller } from "./statusPoller";
+import { isPollTimeout, type StatusPoller } from "./statusPoller";
 import type { Server } from "./schemas";
 
 /** The deploy itself failed (`failed_*`, gone, or past its deadline): no update can repair the server. */
@@ -13,7 +13,14 @@ export class DeployFailedError extends Error {
     readonly lastSeen: Server | undefined,
   ) {
     super(message);
+    // Set again: a closure-serialized copy of this class does not get it from Error.call.
+    this.message = message;
   }
+}
+
+/** By name, as every error of these providers (see errors.ts). */
+export function isDeployFailed(error: unknown): error is DeployFailedError {
+  return typeof error === "object" && error !== null && (error as { name?: unknown }).name === "DeployFailedError";
 }
 
 /** Does something accept TCP connections at host:port? Never throws. */
@@ -43,6 +50,12 @@ export interface ReadinessOptions {
 
 const isFailed = (status: string): boolean => status.startsWith("failed_");
 
+/** Servers deployed together finish together: the poller looks again soon for the others. */
+function ready(poller: StatusPoller<Server>, server: Server): Server {
+  poller.expedite();
+  return server;
+}
+
 /** Resolves with the server once ready; throws DeployFailedError on failure, deletion or timeout. */
 export async function awaitReady(poller: StatusPoller<Server>, serverId: string, options: ReadinessOptions): Promise<Server> {
   const deadline = Date.now() + options.timeoutMs;
@@ -60,7 +73,7 @@ export async function awaitReady(poller: StatusPoller<Server>, serverId: string,
       // One shared list call per tick answers every server waiting in this project.
       seen = await poller.waitFor(serverId, () => true, remaining);
     } catch (error) {
-      if (error instanceof PollTimeoutError) throw timedOut();
+      if (isPollTimeout(error)) throw timedOut();
       throw error;
     }
     if (!seen) {
@@ -73,10 +86,10 @@ export async function awaitReady(poller: StatusPoller<Server>, serverId: string,
     if (options.ipxe) {
       const open = seen.primary_ipv4 ? await isPortOpen(seen.primary_ipv4, options.talosPort) : false;
       if (!oldSystemGone) oldSystemGone = !open;
-      else if (open) return seen;
+      else if (open) return ready(poller, seen);
     } else {
       if (!oldSystemGone) oldSystemGone = seen.status !== (options.previousStatus ?? "on");
-      else if (seen.status === "on") return seen;
+      else if (seen.status === "on") return ready(poller, seen);
     }
   }
 }

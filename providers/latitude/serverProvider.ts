@@ -4,9 +4,9 @@
 // This object is serialized into state: dependencies are local modules or require()d inside.
 import type * as pulumi from "@pulumi/pulumi";
 import type { LatitudeClient } from "./client";
-import { LatitudeApiError, LatitudeUnknownOutcomeError } from "./errors";
+import { isLatitudeApiError, isUnknownOutcome } from "./errors";
 import { errorText, initFailure, providerClient, rememberProviderConfig, withEncodableOutputs } from "./providerRuntime";
-import { awaitReady, DeployFailedError } from "./readiness";
+import { awaitReady, isDeployFailed } from "./readiness";
 import type { Server } from "./schemas";
 import { diffServer, refusedChanges } from "./serverDecisions";
 import { IPXE, type ServerInputs, type ServerOutputs } from "./serverTypes";
@@ -41,7 +41,7 @@ async function adoptOrCreate(client: LatitudeClient, inputs: ServerInputs): Prom
       ...(inputs.operatingSystem === IPXE ? { ipxe: inputs.ipxeUrl } : { ssh_keys: inputs.sshKeyIds }),
     });
   } catch (error) {
-    if (!(error instanceof LatitudeUnknownOutcomeError)) throw error;
+    if (!(isUnknownOutcome(error))) throw error;
     // The POST may have gone through: look before deciding, never POST again.
     for (let attempt = 0; attempt < 5; attempt++) {
       const created = await findAdoptable(client, inputs);
@@ -119,7 +119,7 @@ export const serverProvider: pulumi.dynamic.ResourceProvider<ServerInputs, Serve
     } catch (error) {
       // Only a failed deploy marks the server for replacement; any other error (a tag PATCH, an
       // API hiccup) keeps a healthy server: it is in state with its id, and the next up retries.
-      const failedDeploy = error instanceof DeployFailedError;
+      const failedDeploy = isDeployFailed(error);
       if (failedDeploy) latest = error.lastSeen ?? latest;
       const next = failedDeploy ? "the next `pulumi up` replaces it" : "the next `pulumi up` continues with it";
       const reason = `node ${inputs.nodeName} (${inputs.hostname}, server ${server.id}): ${errorText(error)}; the server is kept in state, ${next} and \`pulumi destroy\` deletes it`;
@@ -182,7 +182,7 @@ export const serverProvider: pulumi.dynamic.ResourceProvider<ServerInputs, Serve
       const existed = await client.deleteServer(id);
       if (!existed) return;
     } catch (error) {
-      if (error instanceof LatitudeApiError && error.status === 423) {
+      if (isLatitudeApiError(error, 423)) {
         throw new Error(`server ${id} (${props.hostname}) is locked in Latitude and cannot be deleted; unlock it in the dashboard, then run the command again`);
       }
       throw error;

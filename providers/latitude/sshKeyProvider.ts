@@ -4,7 +4,7 @@
 // This object is serialized into state: dependencies are local modules or require()d inside.
 import type * as pulumi from "@pulumi/pulumi";
 import type { LatitudeClient } from "./client";
-import { LatitudeApiError, LatitudeUnknownOutcomeError } from "./errors";
+import { isLatitudeApiError, isUnknownOutcome } from "./errors";
 import { errorText, providerClient, rememberProviderConfig, withEncodableOutputs } from "./providerRuntime";
 import type { SshKey } from "./schemas";
 import { UNKNOWN } from "./serverDecisions";
@@ -57,7 +57,7 @@ async function adoptOrCreate(client: LatitudeClient, inputs: SshKeyInputs): Prom
   try {
     return await client.createSshKey({ name: inputs.name, public_key: inputs.publicKey.trim(), ...(inputs.projectId ? { project: inputs.projectId } : {}) });
   } catch (error) {
-    if (!(error instanceof LatitudeUnknownOutcomeError)) throw error;
+    if (!(isUnknownOutcome(error))) throw error;
     // The POST may have gone through: look before deciding, never POST twice.
     const created = await findOurs(client, inputs);
     if (created) return created;
@@ -124,7 +124,7 @@ export const sshKeyProvider: pulumi.dynamic.ResourceProvider<SshKeyInputs, SshKe
     try {
       return { outs: outputsOf(news, await providerClient().updateSshKey(id, patch)) };
     } catch (error) {
-      if (error instanceof LatitudeApiError && error.status === 404) {
+      if (isLatitudeApiError(error, 404)) {
         throw new Error(`Latitude SSH key ${id} ("${olds.name}") no longer exists; run \`pulumi refresh\` to drop it from state, then \`pulumi up\` creates it again`);
       }
       throw error;

@@ -14,8 +14,16 @@ export class PollTimeoutError extends Error {
     readonly lastSeen: PolledServer | undefined,
     timeoutMs: number,
   ) {
-    super(`server ${serverId} did not reach the awaited state within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`} (last status: ${lastSeen?.status ?? "not listed"})`);
+    const message = `server ${serverId} did not reach the awaited state within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`} (last status: ${lastSeen?.status ?? "not listed"})`;
+    super(message);
+    // Set again: a closure-serialized copy of this class does not get it from Error.call.
+    this.message = message;
   }
+}
+
+/** By name: the poller may belong to another provider's serialized copy of this class. */
+export function isPollTimeout(error: unknown): error is PollTimeoutError {
+  return typeof error === "object" && error !== null && (error as { name?: unknown }).name === "PollTimeoutError";
 }
 
 interface Waiter<T extends PolledServer> {
@@ -33,6 +41,10 @@ export class StatusPoller<T extends PolledServer = PolledServer> {
   private readonly waiters = new Set<Waiter<T>>();
   private running = false;
   private lastListAt = 0;
+  /** An earlier tick asked for by expedite(); Infinity when none. */
+  private soonAt = Number.POSITIVE_INFINITY;
+  /** Ends the current wait between ticks early (set while the loop sleeps). */
+  private wake: (() => void) | undefined;
   /** List calls made, for benchmarks and tests. */
   listCalls = 0;
 
@@ -64,13 +76,34 @@ export class StatusPoller<T extends PolledServer = PolledServer> {
     });
   }
 
+  /**
+   * A waiter just saw its server ready: servers bought together get ready within moments of each
+   * other, and the regular tick may have come a few ms too early for the rest of them. Look again
+   * soon (at most one interval, 1 s by default) instead of a whole interval later.
+   */
+  expedite(delayMs = Math.min(this.intervalMs, 1000)): void {
+    this.soonAt = Math.min(this.soonAt, Date.now() + delayMs);
+    this.wake?.();
+  }
+
   private async run(): Promise<void> {
     this.running = true;
     try {
       while (this.waiters.size > 0) {
-        // At most one list call per interval, also across waits that follow one another.
-        const wait = this.lastListAt + this.intervalMs - Date.now();
-        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        // At most one list call per interval (unless expedited), also across successive waits.
+        const wait = Math.min(this.lastListAt + this.intervalMs, this.soonAt) - Date.now();
+        if (wait > 0) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, wait);
+            this.wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+          this.wake = undefined;
+          continue;
+        }
+        this.soonAt = Number.POSITIVE_INFINITY;
         if (this.waiters.size > 0) await this.tick();
       }
     } finally {

@@ -4,7 +4,7 @@
 // This object is serialized into state: dependencies are local modules or require()d inside.
 import type * as pulumi from "@pulumi/pulumi";
 import type { LatitudeClient } from "./client";
-import { LatitudeApiError, LatitudeUnknownOutcomeError } from "./errors";
+import { isLatitudeApiError, isUnknownOutcome } from "./errors";
 import { errorText, providerClient, rememberProviderConfig, withEncodableOutputs } from "./providerRuntime";
 import type { Tag } from "./schemas";
 import { UNKNOWN } from "./serverDecisions";
@@ -62,12 +62,12 @@ async function adoptOrCreate(client: LatitudeClient, inputs: TagInputs): Promise
     });
   } catch (error) {
     // The POST may have gone through (lost response) or raced another run: look before failing.
-    const raced = error instanceof LatitudeApiError && error.code === "NAME_ALREADY_TAKEN";
-    if (raced || error instanceof LatitudeUnknownOutcomeError) {
+    const raced = isLatitudeApiError(error) && error.code === "NAME_ALREADY_TAKEN";
+    if (raced || isUnknownOutcome(error)) {
       const created = await findByName(client, inputs.name);
       if (created) return created;
     }
-    if (error instanceof LatitudeApiError && error.status === 422) {
+    if (isLatitudeApiError(error, 422)) {
       throw new Error(`Latitude tag "${inputs.name}": ${errorText(error)}; tag names are unique per team (case and spacing ignored), so choose another tag name`);
     }
     throw error;
@@ -121,10 +121,10 @@ export const tagProvider: pulumi.dynamic.ResourceProvider<TagInputs, TagOutputs>
     try {
       return { outs: outputsOf(news, await providerClient().updateTag(id, patch)) };
     } catch (error) {
-      if (error instanceof LatitudeApiError && error.status === 404) {
+      if (isLatitudeApiError(error, 404)) {
         throw new Error(`Latitude tag ${id} ("${olds.name}") no longer exists; run \`pulumi refresh\` to drop it from state, then \`pulumi up\` creates it again`);
       }
-      if (error instanceof LatitudeApiError && error.status === 422) {
+      if (isLatitudeApiError(error, 422)) {
         throw new Error(`renaming Latitude tag "${olds.name}" to "${news.name}": ${errorText(error)}; tag names are unique per team, so choose another name`);
       }
       throw error;

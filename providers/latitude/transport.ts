@@ -84,10 +84,14 @@ export class Transport {
     const retriesTransient = method !== "POST";
     const limiter = isWrite ? this.writes : this.reads;
     const started = Date.now();
+    // Only transient failures count against maxAttempts and grow the backoff: a 429 says "nothing
+    // was done, wait", so a storm of them must not use up the retries a later reset or 503 needs.
+    let failures = 0;
+    let rateLimited = 0;
     for (let attempt = 1; ; attempt++) {
       const answered = (await limiter?.acquire()) ?? (() => undefined);
       const outOfTime = Date.now() - started >= this.retryBudgetMs;
-      const outOfRetries = outOfTime || attempt >= this.maxAttempts;
+      const outOfRetries = outOfTime || failures + 1 >= this.maxAttempts;
       let response: globalThis.Response;
       try {
         response = await fetch(url, {
@@ -101,7 +105,7 @@ export class Transport {
         const failure = redact(describeFailure(error), this.apiKey);
         if (!retriesTransient) throw new LatitudeUnknownOutcomeError(method, path, failure);
         if (outOfRetries) throw new LatitudeTransportError(method, path, `${failure} after ${attempt} attempts`);
-        await this.wait(backoffDelayMs(attempt, this.backoff, this.random), `${method} ${path}: ${failure}`);
+        await this.wait(backoffDelayMs(++failures, this.backoff, this.random), `${method} ${path}: ${failure}`);
         continue;
       }
       answered();
@@ -113,7 +117,7 @@ export class Transport {
         const failure = redact(describeFailure(error), this.apiKey);
         if (!retriesTransient) throw new LatitudeUnknownOutcomeError(method, path, `body lost: ${failure}`);
         if (outOfRetries) throw new LatitudeTransportError(method, path, `${failure} after ${attempt} attempts`);
-        await this.wait(backoffDelayMs(attempt, this.backoff, this.random), `${method} ${path}: ${failure}`);
+        await this.wait(backoffDelayMs(++failures, this.backoff, this.random), `${method} ${path}: ${failure}`);
         continue;
       }
       if (response.ok) return { status: response.status, body: text ? this.parseJson(method, path, text, retriesTransient) : undefined };
@@ -121,13 +125,13 @@ export class Transport {
       const items = parseErrorBody(redact(text, this.apiKey));
       // A 429 storm is waited out for as long as the time budget allows, whatever the attempt count.
       if (isRateLimited(response.status) && !outOfTime) {
-        const delay = rateLimitDelayMs(items[0]?.retryAfterSeconds, response.headers.get("retry-after"), attempt, this.backoff, this.random);
+        const delay = rateLimitDelayMs(items[0]?.retryAfterSeconds, response.headers.get("retry-after"), ++rateLimited, this.backoff, this.random);
         limiter?.pauseUntil(Date.now() + delay);
         this.log(`${method} ${path}: 429, every caller of this key waits ${delay} ms`);
         continue;
       }
       if (isTransientStatus(response.status) && retriesTransient && !outOfRetries) {
-        await this.wait(backoffDelayMs(attempt, this.backoff, this.random), `${method} ${path}: ${response.status}`);
+        await this.wait(backoffDelayMs(++failures, this.backoff, this.random), `${method} ${path}: ${response.status}`);
         continue;
       }
       // A gateway error on a POST says nothing about whether the origin created the resource.

@@ -5,7 +5,7 @@
 // This object is serialized into state: dependencies are local modules or require()d inside.
 import type * as pulumi from "@pulumi/pulumi";
 import type { LatitudeClient } from "./client";
-import { LatitudeApiError, LatitudeUnknownOutcomeError } from "./errors";
+import { isLatitudeApiError, isUnknownOutcome } from "./errors";
 import { errorText, pollIntervalMs, providerClient, rememberProviderConfig, withEncodableOutputs } from "./providerRuntime";
 import type { VirtualNetwork } from "./schemas";
 import { UNKNOWN } from "./serverDecisions";
@@ -63,7 +63,7 @@ async function adoptOrCreate(client: LatitudeClient, inputs: VirtualNetworkInput
   try {
     return await client.createVirtualNetwork({ site: inputs.site, project: inputs.projectId, description: inputs.description });
   } catch (error) {
-    if (!(error instanceof LatitudeUnknownOutcomeError)) throw error;
+    if (!(isUnknownOutcome(error))) throw error;
     // The POST may have gone through: look before deciding, never POST twice.
     const created = await findOurs(client, inputs);
     if (created) return created;
@@ -154,7 +154,7 @@ export const virtualNetworkProvider: pulumi.dynamic.ResourceProvider<VirtualNetw
     try {
       return { outs: outputsOf(news, await providerClient().updateVirtualNetwork(id, patch), olds.name) };
     } catch (error) {
-      if (error instanceof LatitudeApiError && error.status === 404) {
+      if (isLatitudeApiError(error, 404)) {
         throw new Error(`Latitude VLAN ${id} (${olds.name}) no longer exists; run \`pulumi refresh\` to drop it from state, then \`pulumi up\` creates it again`);
       }
       throw error;
@@ -173,7 +173,7 @@ export const virtualNetworkProvider: pulumi.dynamic.ResourceProvider<VirtualNetw
         await client.deleteVirtualNetwork(id);
         return;
       } catch (error) {
-        if (!(error instanceof LatitudeApiError && error.status === 406)) throw error;
+        if (!(isLatitudeApiError(error, 406))) throw error;
         if (Date.now() + delay > deadline) {
           throw new Error(
             `VLAN ${id} (${props.name}) still has server assignments after ${Math.round(timeoutMs / 1000)} s (${await holders(client, id)}); remove them, or wait for them to drain, then run the command again`,

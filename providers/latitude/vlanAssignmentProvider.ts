@@ -5,12 +5,12 @@
 // This object is serialized into state: dependencies are local modules or require()d inside.
 import type * as pulumi from "@pulumi/pulumi";
 import type { LatitudeClient } from "./client";
-import { LatitudeUnknownOutcomeError } from "./errors";
+import { isUnknownOutcome } from "./errors";
 import { errorText, initFailure, pollIntervalMs, providerClient, rememberProviderConfig, withEncodableOutputs } from "./providerRuntime";
 import type { VlanAssignment } from "./schemas";
 import { UNKNOWN } from "./serverDecisions";
 import { sharedState } from "./sharedState";
-import { PollTimeoutError, StatusPoller } from "./statusPoller";
+import { isPollTimeout, StatusPoller } from "./statusPoller";
 
 /** Terraform waits 2 minutes for an assignment to connect, and as long for it to go. */
 export const VLAN_ASSIGNMENT_TIMEOUT_SECONDS = 120;
@@ -62,7 +62,7 @@ async function adoptOrCreate(client: LatitudeClient, inputs: VlanAssignmentInput
   try {
     return await client.createVlanAssignment(inputs.serverId, inputs.virtualNetworkId);
   } catch (error) {
-    if (!(error instanceof LatitudeUnknownOutcomeError)) throw error;
+    if (!(isUnknownOutcome(error))) throw error;
     // The POST may have gone through: look before deciding, never POST twice.
     const created = await findOurs(client, inputs);
     if (created) return created;
@@ -122,8 +122,8 @@ export const vlanAssignmentProvider: pulumi.dynamic.ResourceProvider<VlanAssignm
       if (assignment.status !== CONNECTED) lastSeen = await waitConnected(client, assignment.id, inputs);
       return { id: assignment.id, outs: outputsOf(inputs, assignment.id, lastSeen ?? assignment) };
     } catch (error) {
-      if (error instanceof PollTimeoutError) lastSeen = (error.lastSeen as VlanAssignment | undefined) ?? lastSeen;
-      const why = error instanceof PollTimeoutError ? `did not connect within ${seconds(timeoutMsOf(inputs))} (last status: ${lastSeen?.status ?? "not listed"})` : errorText(error);
+      if (isPollTimeout(error)) lastSeen = (error.lastSeen as VlanAssignment | undefined) ?? lastSeen;
+      const why = isPollTimeout(error) ? `did not connect within ${seconds(timeoutMsOf(inputs))} (last status: ${lastSeen?.status ?? "not listed"})` : errorText(error);
       const reason = `VLAN assignment ${assignment.id} of server ${inputs.serverId} to VLAN ${inputs.virtualNetworkId} ${why}; it is kept in state, the next \`pulumi up\` replaces it and \`pulumi destroy\` removes it`;
       throw initFailure(assignment.id, outputsOf(inputs, assignment.id, lastSeen ?? assignment), reason);
     }
@@ -151,7 +151,7 @@ export const vlanAssignmentProvider: pulumi.dynamic.ResourceProvider<VlanAssignm
     try {
       await assignmentPoller(client, props.virtualNetworkId).waitFor(id, (a) => a === undefined, timeoutMsOf(props));
     } catch (error) {
-      if (!(error instanceof PollTimeoutError)) throw error;
+      if (!(isPollTimeout(error))) throw error;
       throw new Error(
         `VLAN assignment ${id} of server ${props.serverId} is still listed ${seconds(timeoutMsOf(props))} after its removal was requested (status: ${error.lastSeen?.status ?? "unknown"}); run the command again to keep waiting`,
       );

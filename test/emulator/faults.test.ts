@@ -77,6 +77,20 @@ describe("fault injection and the request log", () => {
     expect(emu.requests.map((r) => [r.path, r.status])).toEqual([["/regions", 0], ["/regions", 200]]);
   });
 
+  it("rateLimitNext answers the next N requests of any method with 429 and retry_after 1, before any other fault", async () => {
+    emu.knobs.rateLimitNext = 2;
+    emu.knobs.resetNextReads = 1;
+    const refused = await api.post("/tags", doc("tags", { name: "stormed" }));
+    expect(refused.status).toBe(429);
+    expect(refused.body.errors[0]).toMatchObject({ code: "RATE_LIMIT_EXCEEDED", status: "429", meta: { retry_after: 1 } });
+    expect((await api.get("/tags")).status).toBe(429);
+    expect(emu.knobs.rateLimitNext).toBe(0);
+    expect(emu.knobs.resetNextReads).toBe(1);
+    await expect(fetch(`${emu.url}/regions`, { headers: { Authorization: KEY } })).rejects.toThrow();
+    const tags = await api.get("/tags");
+    expect(JSON.stringify(tags.body)).not.toContain("stormed");
+  });
+
   it("readErrorRate 1 fails every GET with 502 or 503", async () => {
     emu.knobs.readErrorRate = 1;
     const statuses = [];

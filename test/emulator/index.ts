@@ -55,6 +55,7 @@ function defaultKnobs(opts: EmulatorOptions): Knobs {
     failNextReads: 0,
     resetNextReads: 0,
     loseNextServerPosts: 0,
+    rateLimitNext: 0,
     rateLimit: opts.rateLimit ?? false,
     retryAfterHeader: false,
     ipxeStaysDeploying: false,

@@ -125,6 +125,15 @@ async function handle(env: Env, req: IncomingMessage, res: ServerResponse): Prom
   };
 
   try {
+    if (env.knobs.rateLimitNext > 0) {
+      // A storm at the edge: refused before anything is looked at, so nothing is done.
+      env.knobs.rateLimitNext--;
+      throw new ApiError(
+        429,
+        [{ code: "RATE_LIMIT_EXCEEDED", status: "429", title: "Rate Limit Exceeded", detail: "Rate limit exceeded; retry in 1 s", meta: { retry_after: 1 } }],
+        env.knobs.retryAfterHeader ? { "Retry-After": "1" } : {},
+      );
+    }
     if (method === "GET") {
       const fault = readFault(env);
       if (fault === "reset") return destroy();

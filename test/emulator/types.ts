@@ -56,6 +56,8 @@ export interface Knobs {
   resetNextReads: number;
   /** Next N successful POST /servers: the server is created, then the socket is destroyed. */
   loseNextServerPosts: number;
+  /** Next N requests (any method, before every other check) answer 429 with meta.retry_after 1. */
+  rateLimitNext: number;
   rateLimit: false | RateLimitConfig;
   /** Also send Retry-After on 429 (the real API is not known to). */
   retryAfterHeader: boolean;

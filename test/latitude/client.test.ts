@@ -29,7 +29,7 @@ afterAll(async () => {
   await emulator.close();
 });
 afterEach(() => {
-  Object.assign(emulator.knobs, { rateLimit: false, failNextReads: 0, resetNextReads: 0, loseNextServerPosts: 0, readErrorRate: 0 });
+  Object.assign(emulator.knobs, { rateLimit: false, rateLimitNext: 0, failNextReads: 0, resetNextReads: 0, loseNextServerPosts: 0, readErrorRate: 0 });
   emulator.clearLog();
 });
 
@@ -72,6 +72,15 @@ describe("retries", () => {
     emulator.knobs.resetNextReads = 1;
     await expect(client.listTags()).resolves.toBeInstanceOf(Array);
     expect(requestsTo("GET", "/tags").map((r) => r.status).sort()).toEqual([0, 200, 503, 503]);
+  });
+
+  it("does not count 429s against the retries a later reset needs", async () => {
+    // Two 429s, then a reset: with 429s counted as attempts, maxAttempts 2 gave up on the reset.
+    const client = newClient({ maxAttempts: 2 });
+    emulator.knobs.rateLimitNext = 2;
+    emulator.knobs.resetNextReads = 1;
+    await expect(client.listTags()).resolves.toBeInstanceOf(Array);
+    expect(requestsTo("GET", "/tags").map((r) => r.status)).toEqual([429, 429, 0, 200]);
   });
 
   it("never retries a POST whose response was lost, and says the outcome is unknown", async () => {

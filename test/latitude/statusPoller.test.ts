@@ -21,6 +21,24 @@ describe("StatusPoller", () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(3 * 40 - 5);
   });
 
+  it("looks again soon after a server got ready, instead of a whole interval later", async () => {
+    // Found by bench/engine.bench.ts (5 servers, 10 s poll): the tick at 60 s came 10–80 ms before
+    // the later servers were ready, so they waited for the tick at 70 s.
+    const readyAt = Date.now() + 250;
+    const poller = new StatusPoller<PolledServer>(() => Promise.resolve([{ id: "sv_1", status: Date.now() >= readyAt ? "on" : "deploying" }]), 200);
+    const started = Date.now();
+    await poller.waitFor("sv_1", () => true, 5000); // first tick at once
+    const waiting = poller.waitFor("sv_1", (s) => s?.status === "on", 5000);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // now ready; the next regular tick is due at 200 ms … 400 ms
+    poller.expedite(20);
+    await waiting;
+    expect(Date.now() - started).toBeLessThan(380);
+    // without an expedite the interval holds
+    const calls = poller.listCalls;
+    await poller.waitFor("sv_1", () => true, 5000);
+    expect(poller.listCalls).toBe(calls + 1);
+  });
+
   it("times out on its deadline even while the list call is stuck", async () => {
     const poller = new StatusPoller<PolledServer>(() => new Promise(() => undefined), 10);
     await expect(poller.waitFor("sv_1", () => true, 60)).rejects.toBeInstanceOf(PollTimeoutError);

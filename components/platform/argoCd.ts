@@ -64,7 +64,11 @@ export class ArgoCd extends pulumi.ComponentResource {
       adminPasswordMtime: args.adminPasswordMtime,
       webhookSecret: pulumi.secret(args.webhookSecret),
     });
-    this.release = new k8s.helm.v3.Release(name, chartReleaseArgs(CHARTS.argocd, "argocd", this.namespace, values, args.values), child);
+    // The values carry the admin password hash and the webhook secret: keep the output copy secret too.
+    this.release = new k8s.helm.v3.Release(name, chartReleaseArgs(CHARTS.argocd, "argocd", this.namespace, values, args.values), {
+      ...child,
+      additionalSecretOutputs: ["values"],
+    });
 
     const dependsOn: pulumi.Resource[] = [this.release];
     if (args.repoUrl !== undefined && args.repoPrivateKey !== undefined) {

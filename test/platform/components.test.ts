@@ -229,6 +229,8 @@ describe("ArgoCd", () => {
     // No secret value anywhere in clear text.
     const clear = JSON.stringify(regs.map((r) => ({ ...r.inputs, values: undefined, stringData: undefined })));
     expect(clear).not.toMatch(/WEBHOOK-1|KEY-1|HASH/);
+    // The release's values hold the hash and the webhook secret: its stored outputs stay secret too.
+    expect(children.find((c) => c.type === "kubernetes:helm.sh/v3:Release")!.opts.additionalSecretOutputs).toEqual(["values"]);
     expect(await value(component.url)).toBe("https://cd.example.ngrok.app");
     expect(await value(component.webhookUrl)).toBe("https://cd.example.ngrok.app/api/webhook");
     expect(await value(component.rootApplicationName)).toBe("root");

@@ -23,12 +23,16 @@ export interface ChartPin {
   readonly version: string;
 }
 
-/** Every chart of the platform layer. A bump here is the whole upgrade (see docs/operations.md). */
+/**
+ * Every chart of the platform layer. A bump here is the whole upgrade (see docs/operations.md).
+ * Each pin is a published release (argo-cd 8.5.0 ships Argo CD v3.1.5, vault 0.30.1 Vault 1.20);
+ * the values each component sets were checked against that chart's values.yaml.
+ */
 export const CHARTS = {
   localPath: { repo: "https://charts.containeroo.ch", chart: "local-path-provisioner", version: "0.0.33" },
   certManager: { repo: "https://charts.jetstack.io", chart: "cert-manager", version: "v1.18.2" },
   ngrok: { repo: "https://charts.ngrok.com", chart: "ngrok-operator", version: "0.19.0" },
-  argocd: { repo: "https://argoproj.github.io/argo-helm", chart: "argo-cd", version: "8.2.5" },
+  argocd: { repo: "https://argoproj.github.io/argo-helm", chart: "argo-cd", version: "8.5.0" },
   vault: { repo: "https://helm.releases.hashicorp.com", chart: "vault", version: "0.30.1" },
   openbao: { repo: "https://openbao.github.io/openbao-helm", chart: "openbao", version: "0.16.2" },
 } as const satisfies Record<string, ChartPin>;

@@ -25,8 +25,8 @@ export interface ChartPin {
 
 /**
  * Every chart of the platform layer. A bump here is the whole upgrade (see docs/operations.md).
- * Each pin is a published release (argo-cd 8.5.0 ships Argo CD v3.1.5, vault 0.30.1 Vault 1.20);
- * the values each component sets were checked against that chart's values.yaml.
+ * Each pin is a published release (argo-cd 8.5.0 ships Argo CD v3.1.5). The ngrok operator's
+ * values layout changed in 0.22 and 0.25: bump it together with components/platform/ngrokOperator.ts.
  */
 export const CHARTS = {
   localPath: { repo: "https://charts.containeroo.ch", chart: "local-path-provisioner", version: "0.0.33" },

@@ -4,6 +4,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { KubeAccess } from "../../providers/kubernetes/kubeAccess";
+import { RaftMembersGuard } from "../../providers/vault/raftMembersGuard";
 import { VaultInit } from "../../providers/vault/vaultInit";
 import { CHARTS } from "../../versions";
 import { childOptions, namespaceArgs } from "./chartRelease";
@@ -50,6 +51,9 @@ export class VaultCluster extends pulumi.ComponentResource {
     const guarded: pulumi.CustomResourceOptions = { ...childOpts, ...(args.protect && { protect: true }) };
 
     const ns = new k8s.core.v1.Namespace(`${name}-ns`, namespaceArgs(namespaceName), guarded);
+    const pods = vaultPodNames(releaseName, args.ha);
+    // Refuses an unconfirmed Raft shrink before the chart could scale the StatefulSet down.
+    const members = new RaftMembersGuard(`${name}-raft-members`, { namespace: namespaceName, pods }, childOpts);
     const release = new k8s.helm.v3.Release(
       name,
       {
@@ -64,10 +68,9 @@ export class VaultCluster extends pulumi.ComponentResource {
           vaultChartValues({ flavor: args.flavor, ha: args.ha, storageClass, releaseName, port: VAULT_PORT, ...(args.values && { overrides: args.values }) }),
         ),
       },
-      childOpts,
+      { ...childOpts, dependsOn: [members] },
     );
 
-    const pods = vaultPodNames(releaseName, args.ha);
     const init = new VaultInit(
       `${name}-init`,
       {

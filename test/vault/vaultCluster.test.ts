@@ -62,7 +62,7 @@ async function build(prefix: string, flavor: "vault" | "openbao", ha: boolean, p
     { parent: root },
   );
   await value(vault.rootToken);
-  await vi.waitFor(() => expect(registrations.filter((r) => r.type !== "test:Cluster")).toHaveLength(5));
+  await vi.waitFor(() => expect(registrations.filter((r) => r.type !== "test:Cluster")).toHaveLength(6));
   return { vault, cluster };
 }
 
@@ -75,7 +75,8 @@ describe.each([
   it("registers the namespace, the pinned release and a VaultInit for its pods", async () => {
     const prefix = `${flavor}${ha ? "-ha" : ""}`;
     const { vault, cluster } = await build(prefix, flavor, ha, protect);
-    expect(registrations.filter((r) => r.type !== "test:Cluster").map((r) => r.type).sort()).toEqual(["cto:platform:VaultCluster", "kubernetes:core/v1:Namespace", "kubernetes:helm.sh/v3:Release", "pulumi-nodejs:dynamic/vault:VaultInit", "test:Root"].sort());
+    expect(registrations.filter((r) => r.type !== "test:Cluster").map((r) => r.type).sort()).toEqual(["cto:platform:VaultCluster", "kubernetes:core/v1:Namespace", "kubernetes:helm.sh/v3:Release", "pulumi-nodejs:dynamic/vault:RaftMembersGuard", "pulumi-nodejs:dynamic/vault:VaultInit", "test:Root"].sort());
+    expect(ofType("pulumi-nodejs:dynamic/vault:RaftMembersGuard")[0]).toMatchObject({ name: `${prefix}-raft-members`, inputs: { namespace: flavor, pods } });
 
     expect(ofType("kubernetes:core/v1:Namespace")[0]).toMatchObject({ name: `${prefix}-ns`, inputs: { metadata: { name: flavor } } });
     const release = ofType("kubernetes:helm.sh/v3:Release")[0]!;
@@ -100,6 +101,10 @@ describe.each([
     const dependency = (initOpts.dependsOn as pulumi.Resource[])[0]!;
     expect(await value(dependency.urn)).toContain(`kubernetes:helm.sh/v3:Release::${prefix}`);
     expect(initOpts.additionalSecretOutputs).toEqual(["unsealKeys", "rootToken", "cluster"]);
+    // The chart waits for the Raft-members guard, whose check refuses an unconfirmed shrink first.
+    const releaseDependsOn = releaseOpts.dependsOn as pulumi.Resource[];
+    expect(releaseDependsOn).toHaveLength(1);
+    expect(await value(releaseDependsOn[0]!.urn)).toContain(`pulumi-nodejs:dynamic/vault:RaftMembersGuard::${prefix}-raft-members`);
     for (const opts of [releaseOpts, initOpts, nsOpts]) {
       expect(opts.deletedWith).toBe(cluster);
       expect(opts.parent).toBe(vault);

@@ -1,41 +1,20 @@
 // Tier 4: the program's lifecycle through the real engine against the emulator — preview, up,
 // no-change re-runs, refresh, drift, diff semantics, refusals, destroy, and the state audit.
 // Budget: 2 minutes on 2 cores (measured: about 70 s; simulated deploys take 1 s).
-import type { ConfigMap, Stack } from "@pulumi/pulumi/automation";
+import type { Stack } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../emulator";
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { emulatorEnv, latitudeOnlyConfig, SENTINEL_TOKEN } from "./engineStack";
 import { collect, createFixture, engineMissing, stackEnv, type EngineFixture } from "./harness";
 
-const SENTINEL_TOKEN = "sentinel-latitude-token-9f3c1e";
 const missing = engineMissing();
 if (missing) console.warn(`\n*** ENGINE TESTS SKIPPED: ${missing} ***\n`);
 
 let fixture: EngineFixture;
 let emulator: Emulator;
-
-function config(stack: string, nodes: object[], extra: Record<string, string> = {}): ConfigMap {
-  const map: ConfigMap = {
-    "cto-metal:project": { value: JSON.stringify({ name: `engine-${stack}` }) },
-    "cto-metal:site": { value: "MIA2" },
-    "cto-metal:plan": { value: "c2-small-x86" },
-    "cto-metal:nodes": { value: JSON.stringify(nodes) },
-    "cto-metal:deployTimeoutMinutes": { value: "1" },
-    // The talos plugin cannot be built from the module proxy here: the tier stops after the servers.
-    "cto-metal:stopAfter": { value: "servers" },
-    "latitudesh:authToken": { value: SENTINEL_TOKEN, secret: true },
-  };
-  for (const [key, value] of Object.entries(extra)) map[`cto-metal:${key}`] = { value };
-  return map;
-}
-
-const engineEnv = (): Record<string, string> => ({
-  LATITUDESH_API_URL: emulator.url,
-  LATITUDESH_POLL_INTERVAL_MS: "100",
-  LATITUDESH_RATE_WINDOW_MS: "2000",
-});
 
 const writes = () => emulator.requests.filter((r) => r.method !== "GET");
 const stackServers = (stack: string) => emulator.servers().filter((s) => s.hostname.includes(`-${stack}-`));
@@ -59,7 +38,7 @@ describe.skipIf(missing !== undefined)("the program through the real engine", ()
     let stack: Stack;
 
     beforeAll(async () => {
-      stack = await fixture.stack(name, config(name, nodes), engineEnv());
+      stack = await fixture.stack(name, latitudeOnlyConfig(name, nodes), emulatorEnv(emulator));
     });
 
     it("previews a fresh stack without a single write to Latitude", async () => {
@@ -184,7 +163,7 @@ describe.skipIf(missing !== undefined)("the program through the real engine", ()
 
     beforeAll(async () => {
       const nodes = ["n1", "n2", "n3", "n4", "n5"].map((n) => ({ name: n }));
-      stack = await fixture.stack(name, config(name, nodes, { sshKeys: JSON.stringify([{ name: "ops", publicKey: key }]), vlan: JSON.stringify({ subnet: "10.8.0.0/24" }) }), engineEnv());
+      stack = await fixture.stack(name, latitudeOnlyConfig(name, nodes, { sshKeys: JSON.stringify([{ name: "ops", publicKey: key }]), vlan: JSON.stringify({ subnet: "10.8.0.0/24" }) }), emulatorEnv(emulator));
     });
 
     it("comes up with five servers deployed concurrently, each on the VLAN", async () => {

@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pluginArguments } from "../../scripts/engine/languageHost";
 import { startEmulator, type Emulator } from "../emulator";
+import { emulatorEnv, latitudeOnlyConfig } from "./engineStack";
 import { collect, createFixture, engineMissing, REPO, type EngineFixture } from "./harness";
 
 const missing = engineMissing();
@@ -56,25 +57,13 @@ describe.skipIf(missing !== undefined)("the policy pack through the real engine"
     await emulator?.close();
   });
 
-  const config = (stack: string, extra: Record<string, string> = {}): ConfigMap => {
-    const map: ConfigMap = {
-      "cto-metal:project": { value: JSON.stringify({ name: `policy-${stack}` }) },
-      "cto-metal:site": { value: "MIA2" },
-      "cto-metal:plan": { value: "c2-small-x86" },
-      "cto-metal:nodes": { value: JSON.stringify([{ name: "cp1", role: "controlplane" }, { name: "worker1", role: "worker" }]) },
-      // The talos plugin cannot be built from the module proxy here: the program stops after the servers.
-      "cto-metal:stopAfter": { value: "servers" },
-      "latitudesh:authToken": { value: "policy-test-token", secret: true },
-    };
-    for (const [key, value] of Object.entries(extra)) map[`cto-metal:${key}`] = { value };
-    return map;
-  };
-  const env = () => ({ LATITUDESH_API_URL: emulator.url, LATITUDESH_POLL_INTERVAL_MS: "100" });
+  const nodes = [{ name: "cp1", role: "controlplane" }, { name: "worker1", role: "worker" }];
+  const config = (stack: string, extra: Record<string, string> = {}) => latitudeOnlyConfig(stack, nodes, extra);
   const writes = () => emulator.requests.filter((r) => r.method !== "GET");
 
   /** The preview's printed output, whether it passed or failed (a failed one rejects with it). */
   async function previewWithPack(stackName: string, stackConfig: ConfigMap, packConfig: string): Promise<{ ok: boolean; output: string }> {
-    const stack = await fixture.stack(stackName, stackConfig, env());
+    const stack = await fixture.stack(stackName, stackConfig, emulatorEnv(emulator));
     const lines: string[] = [];
     try {
       const result = await stack.preview({ policyPacks: [PACK], policyPackConfigs: [packConfig], onOutput: (line) => (lines.push(line), collect(fixture).onOutput(line)) });

@@ -2,44 +2,13 @@
 // per-pod proxy, over TLS with a required client certificate.
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
-import type { KubeAccess } from "../../providers/kubernetes/kubeAccess";
 import { vaultInitProvider, type VaultInitInputs, type VaultInitOutputs } from "../../providers/vault/vaultInitProvider";
-import { FakeVault } from "./fakeVault";
-import { makePki, removePki, type TestPki } from "./tls";
+import type { FakeVault } from "./fakeVault";
+import { useFakeVaults } from "./vaultInitFixture";
 
-let pki: TestPki;
-const fakes: FakeVault[] = [];
-
-beforeAll(() => {
-  pki = makePki();
-  vi.stubEnv("CTO_VAULT_POLL_INTERVAL_MS", "20");
-});
-afterAll(() => {
-  vi.unstubAllEnvs();
-  removePki(pki);
-});
-afterEach(async () => {
-  await Promise.all(fakes.splice(0).map((f) => f.close()));
-});
-
-async function fake(pods: string[], namespace = "vault"): Promise<FakeVault> {
-  const f = await new FakeVault({ namespace, pods }).start(pki);
-  fakes.push(f);
-  return f;
-}
-
-const access = (f: FakeVault): KubeAccess => ({ server: f.url, caCertificate: pki.ca, clientCertificate: pki.clientCert, clientKey: pki.clientKey });
-
-async function inputsFor(f: FakeVault, overrides: Partial<VaultInitInputs> = {}): Promise<VaultInitInputs> {
-  const news = { providerVersion: "test", cluster: access(f), namespace: f.options.namespace, pods: f.options.pods, waitTimeoutSeconds: 5, ...overrides } as VaultInitInputs;
-  const checked = await vaultInitProvider.check!({} as VaultInitInputs, news);
-  expect(checked.failures).toEqual([]);
-  return checked.inputs as VaultInitInputs;
-}
-
-const create = (inputs: VaultInitInputs) => vaultInitProvider.create(inputs) as Promise<{ id: string; outs: VaultInitOutputs }>;
+const { pki, fake, inputsFor, create } = useFakeVaults();
 const failureOf = async (promise: Promise<unknown>) => (await promise.then(() => undefined, (e: unknown) => e)) as (Error & { id?: string; properties?: VaultInitOutputs }) | undefined;
 
 function expectNoSecret(f: FakeVault, error: unknown): void {
@@ -120,7 +89,7 @@ describe("create", () => {
 
   it("a credential the API server refuses fails at once, without echoing it", async () => {
     const f = await fake(["vault-0"]);
-    const inputs = await inputsFor(f, { cluster: { server: f.url, caCertificate: pki.ca, clientCertificate: pki.strangerCert, clientKey: pki.strangerKey } });
+    const inputs = await inputsFor(f, { cluster: { server: f.url, caCertificate: pki().ca, clientCertificate: pki().strangerCert, clientKey: pki().strangerKey } });
     const error = await failureOf(create(inputs));
     expect(error?.message).toMatch(/API server https:\/\/127\.0\.0\.1:\d+/);
     expect(error?.message).not.toContain("PRIVATE KEY");

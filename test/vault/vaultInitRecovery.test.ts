@@ -2,44 +2,11 @@
 // what is left of the wait deadline, a refresh while the API server is gone, a shrink of the pod
 // list (refused at check, i.e. at preview), and a namespace not known yet at preview.
 import * as net from "node:net";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import type { KubeAccess } from "../../providers/kubernetes/kubeAccess";
+import { describe, expect, it, vi } from "vitest";
 import { vaultInitProvider, type VaultInitInputs, type VaultInitOutputs } from "../../providers/vault/vaultInitProvider";
-import { FakeVault } from "./fakeVault";
-import { makePki, removePki, type TestPki } from "./tls";
+import { useFakeVaults } from "./vaultInitFixture";
 
-let pki: TestPki;
-const fakes: FakeVault[] = [];
-
-beforeAll(() => {
-  pki = makePki();
-  vi.stubEnv("CTO_VAULT_POLL_INTERVAL_MS", "20");
-});
-afterAll(() => {
-  vi.unstubAllEnvs();
-  removePki(pki);
-});
-afterEach(async () => {
-  vi.stubEnv("CTO_VAULT_RAFT_PEERS_REMOVED", undefined);
-  await Promise.all(fakes.splice(0).map((f) => f.close()));
-});
-
-async function fake(pods: string[]): Promise<FakeVault> {
-  const f = await new FakeVault({ namespace: "vault", pods }).start(pki);
-  fakes.push(f);
-  return f;
-}
-
-const access = (f: FakeVault): KubeAccess => ({ server: f.url, caCertificate: pki.ca, clientCertificate: pki.clientCert, clientKey: pki.clientKey });
-
-async function inputsFor(f: FakeVault, overrides: Partial<VaultInitInputs> = {}): Promise<VaultInitInputs> {
-  const news = { providerVersion: "test", cluster: access(f), namespace: "vault", pods: f.options.pods, waitTimeoutSeconds: 5, ...overrides } as VaultInitInputs;
-  const checked = await vaultInitProvider.check!({} as VaultInitInputs, news);
-  expect(checked.failures).toEqual([]);
-  return checked.inputs as VaultInitInputs;
-}
-
-const create = (inputs: VaultInitInputs) => vaultInitProvider.create(inputs) as Promise<{ id: string; outs: VaultInitOutputs }>;
+const { pki, fake, inputsFor, create } = useFakeVaults();
 
 /** A 127.0.0.1 port nothing listens on: connection refused, as from a cluster that is gone. */
 async function closedPort(): Promise<number> {
@@ -77,7 +44,7 @@ describe("refresh while the API server is unreachable", () => {
   it("a server the kubeconfig's CA did not sign still fails the refresh (another cluster?), without a secret", async () => {
     const f = await fake(["vault-0"]);
     const { id, outs } = await create(await inputsFor(f));
-    const stranger = { ...outs, cluster: { ...outs.cluster, caCertificate: pki.strangerCert } };
+    const stranger = { ...outs, cluster: { ...outs.cluster, caCertificate: pki().strangerCert } };
     const error = (await vaultInitProvider.read!(id, stranger).catch((e: unknown) => e)) as Error;
     expect(error).toBeInstanceOf(Error);
     expect(error.message).toContain(f.url);

@@ -3,7 +3,7 @@
 // which secret keys are set, so it can say which one is missing.
 import { z } from "zod";
 import { type KeyChecker, type Result, FAILED, expecting, expectingList, show, strictObjectError } from "./issues";
-import type { GitHubAppConfig, GitOpsConfig, KubeconfigConfig, PlatformConfig, Profile } from "./types";
+import { PLATFORM_CHARTS, type GitHubAppConfig, type GitOpsConfig, type KubeconfigConfig, type PlatformChart, type PlatformConfig, type Profile } from "./types";
 
 export type PlatformKey =
   | "skipStack"
@@ -47,11 +47,10 @@ const vaultSchema = z.strictObject(
   strictObjectError(["flavor", "ha"]),
 );
 
-const CHARTS = ["localPath", "certManager", "ngrok", "argocd", "vault"] as const;
 const valuesObject = z.record(z.string(), z.unknown(), expecting("a JSON object of Helm values"));
 const chartValuesSchema = z.strictObject(
-  Object.fromEntries(CHARTS.map((chart) => [chart, valuesObject.optional()])) as Record<(typeof CHARTS)[number], z.ZodOptional<typeof valuesObject>>,
-  strictObjectError(CHARTS),
+  Object.fromEntries(PLATFORM_CHARTS.map((chart) => [chart, valuesObject.optional()])) as Record<PlatformChart, z.ZodOptional<typeof valuesObject>>,
+  strictObjectError(PLATFORM_CHARTS),
 );
 
 const REPO = 'a repository name of 1 to 100 letters, digits, ".", "-" and "_"';

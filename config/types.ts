@@ -94,6 +94,10 @@ export interface TalosConfig {
   readonly allowControlPlaneRemoval: readonly string[];
 }
 
+/** The charts whose Helm values `cto-metal:chartValues` may override (Vault's key covers OpenBao). */
+export const PLATFORM_CHARTS = ["localPath", "certManager", "ngrok", "argocd", "vault"] as const;
+export type PlatformChart = (typeof PLATFORM_CHARTS)[number];
+
 /** The platform layer (both sources). */
 export interface PlatformConfig {
   /** skipStack: bring up the cluster only. */
@@ -105,7 +109,7 @@ export interface PlatformConfig {
   readonly ngrok: boolean;
   readonly vault: { readonly flavor: "vault" | "openbao"; readonly ha: boolean };
   /** Helm values merged over what the program sets, per chart. */
-  readonly chartValues: Readonly<Partial<Record<"localPath" | "certManager" | "ngrok" | "argocd" | "vault", Record<string, unknown>>>>;
+  readonly chartValues: Readonly<Partial<Record<PlatformChart, Record<string, unknown>>>>;
 }
 
 export interface GitHubAppConfig {

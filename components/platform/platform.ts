@@ -3,8 +3,9 @@
 // repository before the root Application. The k8s provider arrives through opts; `deletedWith`
 // (the cluster) goes on every child, so a destroy deletes servers, not charts one by one.
 import * as pulumi from "@pulumi/pulumi";
+import type { PlatformChart } from "../../config/types";
 import type { KubeAccess } from "../../providers/kubernetes/kubeAccess";
-import { ArgoCd } from "./argoCd";
+import { ArgoCd, type ArgoCdArgs } from "./argoCd";
 import { CertManager } from "./certManager";
 import type { AcmeEnvironment } from "./certManagerIssuers";
 import { LocalPathStorage } from "./localPathStorage";
@@ -21,22 +22,12 @@ export interface PlatformArgs {
   /** ngrok credentials (secrets); absent: no ngrok operator, Argo CD stays inside the cluster. */
   ngrok?: { apiKey: pulumi.Input<string>; authtoken: pulumi.Input<string> };
   acme?: { email: string; environment: AcmeEnvironment };
-  argocd: {
-    /** Public host through ngrok; requires `ngrok`. */
-    domain?: string;
-    adminPasswordHash: pulumi.Input<string>;
-    adminPasswordMtime: pulumi.Input<string>;
-    webhookSecret: pulumi.Input<string>;
-    /** The GitOps repository (SSH clone URL) and its deploy key; absent: no root Application. */
-    repoUrl?: pulumi.Input<string>;
-    repoPrivateKey?: pulumi.Input<string>;
-    appsPath: string;
-    targetRevision: string;
-  };
+  /** Argo CD as ArgoCd takes it; the ingress class, values and deletedWith come from this component. A domain requires `ngrok`. */
+  argocd: Omit<ArgoCdArgs, "ingressClassName" | "values" | "deletedWith">;
   vault: { flavor: VaultFlavor; ha: boolean };
   /** Protect what holds data no run can recreate (Vault's namespace and keys): the production profile. */
   protect: boolean;
-  values: Partial<Record<"localPath" | "certManager" | "ngrok" | "argocd" | "vault", HelmValues>>;
+  values: Partial<Record<PlatformChart, HelmValues>>;
 }
 
 export class Platform extends pulumi.ComponentResource {
@@ -75,15 +66,8 @@ export class Platform extends pulumi.ComponentResource {
     const argocd = new ArgoCd(
       `${name}-argocd`,
       {
-        ...(args.argocd.domain !== undefined && { domain: args.argocd.domain }),
+        ...args.argocd,
         ...(ngrok && { ingressClassName: ngrok.ingressClassName }),
-        adminPasswordHash: args.argocd.adminPasswordHash,
-        adminPasswordMtime: args.argocd.adminPasswordMtime,
-        webhookSecret: args.argocd.webhookSecret,
-        ...(args.argocd.repoUrl !== undefined && { repoUrl: args.argocd.repoUrl }),
-        ...(args.argocd.repoPrivateKey !== undefined && { repoPrivateKey: args.argocd.repoPrivateKey }),
-        appsPath: args.argocd.appsPath,
-        targetRevision: args.argocd.targetRevision,
         ...gone,
         ...(args.values.argocd && { values: args.values.argocd }),
       },

@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { assignRoles } from "../../components/fleet/roles";
-import { MOCK_MACHINE_SECRETS } from "../fixtures/talosMocks";
+import { MOCK_MACHINE_SECRETS, MockServer } from "../fixtures/talosMocks";
 
 interface Seen {
   type: string;
@@ -32,13 +32,6 @@ beforeAll(async () => {
   );
 });
 
-class MockServer extends pulumi.CustomResource {
-  declare readonly primaryIpv4: pulumi.Output<string>;
-  declare readonly serverId: pulumi.Output<string>;
-  constructor(name: string, opts?: pulumi.CustomResourceOptions) {
-    super("test:Server", name, { primaryIpv4: undefined, serverId: undefined }, opts);
-  }
-}
 
 async function build(prefix: string, count: number, protectSecrets: boolean) {
   const { TalosCluster } = await import("../../components/talos/talosCluster");

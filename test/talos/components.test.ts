@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { assignRoles } from "../../components/fleet/roles";
-import { MOCK_TALOS_SECRETS } from "../fixtures/talosMocks";
+import { MOCK_TALOS_SECRETS, MockServer } from "../fixtures/talosMocks";
 
 interface Registration {
   type: string;
@@ -44,15 +44,6 @@ beforeAll(async () => {
   );
 });
 
-class MockServer extends pulumi.CustomResource {
-  declare readonly primaryIpv4: pulumi.Output<string>;
-  declare readonly serverId: pulumi.Output<string>;
-  declare readonly publicMac: pulumi.Output<string>;
-  declare readonly privateMac: pulumi.Output<string>;
-  constructor(name: string) {
-    super("test:Server", name, { primaryIpv4: undefined, serverId: undefined, publicMac: undefined, privateMac: undefined });
-  }
-}
 
 const value = <T>(output: pulumi.Output<T>): Promise<T> => new Promise((resolve) => output.apply(resolve));
 

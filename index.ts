@@ -10,12 +10,13 @@ import { checkCatalogue } from "./components/fleet/catalogueCheck";
 import { ServerFleet } from "./components/fleet/serverFleet";
 import { GitOpsRepository } from "./components/gitops/gitOpsRepository";
 import { argoWebhookUrl } from "./components/platform/argoCdValues";
-import { localPathKubeletPatch } from "./components/platform/localPathStorage";
 import { Platform } from "./components/platform/platform";
 import { PlatformSecrets } from "./components/platform/platformSecrets";
 import { installerImage, planSchematic, pxeUrl } from "./components/talos/imageFactory";
 import { resolveInstallDisk } from "./components/talos/installDisk";
 import { LocalSecretFiles } from "./components/talos/localFiles";
+import { talosExtraPatches } from "./components/talos/stackRender";
+import { vlanChoices } from "./components/talos/talosRender";
 import { TalosBootstrap } from "./components/talos/talosBootstrap";
 import { TalosCluster } from "./components/talos/talosCluster";
 import { installationStatusOutput } from "./providers/github/installations";
@@ -76,7 +77,6 @@ async function latitudeCluster(config: LatitudeStack): Promise<ClusterLayer> {
   };
   if (config.stopAfter === "servers") return { outputs: servers };
 
-  const withPlatform = config.stopAfter !== "talos" && !config.platform.skip;
   const nodes = lat.nodes.map((node, i) => ({ ...node, role: fleet.roles[i]!.role, server: fleet.servers[i]! }));
   const talosCluster = new TalosCluster("cto", {
     clusterName: talosConfig.clusterName,
@@ -87,7 +87,7 @@ async function latitudeCluster(config: LatitudeStack): Promise<ClusterLayer> {
     protectSecrets: config.profile === "production",
     allowControlPlaneRemoval: [...talosConfig.allowControlPlaneRemoval],
     // The storage layer's local-path volumes live under a kubelet mount Talos must declare.
-    extraPatches: withPlatform ? [localPathKubeletPatch()] : [],
+    extraPatches: talosExtraPatches(config),
     nodes: nodes.map((node) => ({
       name: node.name,
       role: node.role,
@@ -95,11 +95,13 @@ async function latitudeCluster(config: LatitudeStack): Promise<ClusterLayer> {
       installDisk: resolveInstallDisk({ node: node.installDisk, stack: talosConfig.installDisk, driveTypes: catalogue.driveTypes[node.name] ?? [] }),
       publicIp: node.server.primaryIpv4,
       serverId: node.server.serverId,
-      privateIp: fleet.privateIps[node.name],
-      publicMac: node.server.publicMac,
-      privateMac: node.server.privateMac,
+      ...(lat.vlan && {
+        privateIp: fleet.privateIps[node.name],
+        internalMac: node.server.privateMac,
+        ...(node.vlanParent && { vlanParent: node.vlanParent }),
+      }),
     })),
-    ...(lat.vlan && { vlan: { vid: fleet.vlanVid, subnet: lat.vlan.subnet } }),
+    ...(lat.vlan && { vlan: { vid: fleet.vlanVid, subnet: lat.vlan.subnet, ...vlanChoices(lat.vlan) } }),
   });
   const bootstrap = new TalosBootstrap("cto", {
     clusterName: talosConfig.clusterName,

@@ -226,6 +226,12 @@ export function parseConfig(
         );
       }
     }
+    if (nodes.ok && vlan.ok && vlan.value === undefined) {
+      nodes.value.forEach((node, i) => {
+        if (node.vlanParent === undefined) return;
+        report("nodes", [i, "vlanParent"], `expected no vlanParent because ${namespace}:vlan is not set (it names the card the VLAN rides on), got ${show(Object.values(node.vlanParent)[0])}`);
+      });
+    }
     // Latitude bills servers of reserved projects yearly and of on-demand projects hourly or monthly.
     // An adopted project's type is unknown here; the API has the last word.
     if (billing.ok && project.ok && project.value.kind === "create") {
@@ -266,6 +272,7 @@ export function parseConfig(
         hostname: nodeHostname(prefix.value, ctx.stack, node.name),
         allowReplace: node.allowReplace ?? false,
         ...(installDisk !== undefined && { installDisk }),
+        ...(node.vlanParent !== undefined && { vlanParent: node.vlanParent }),
       };
     });
     return {

@@ -30,7 +30,12 @@ export interface NodeConfig {
   readonly allowReplace: boolean;
   /** Overrides the stack-wide `installDisk` and the default by plan for this node. */
   readonly installDisk?: InstallDisk;
+  /** The card this node's VLAN is tagged on; overrides `vlan.parent` and what Latitude reports. */
+  readonly vlanParent?: VlanParent;
 }
+
+/** A network card: a Linux link name, or a physical card by MAC or PCI bus path. */
+export type VlanParent = { readonly interface: string } | { readonly mac: string } | { readonly busPath: string };
 
 /** Talos `machine.install.diskSelector`, kept to the fields a bare-metal plan needs. */
 export interface DiskSelector {
@@ -54,6 +59,10 @@ export interface VlanConfig {
   readonly description?: string;
   /** IPv4 CIDR, network address, prefix /8 to /30. */
   readonly subnet: string;
+  /** The card every node's VLAN is tagged on, unless a node names its own (components/talos/vlanParent.ts). */
+  readonly parent?: VlanParent;
+  /** The parent card also takes its address by DHCP: the VLAN rides on the public card (default false). */
+  readonly parentDhcp?: boolean;
 }
 
 export interface LatitudeConfig {

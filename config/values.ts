@@ -4,7 +4,8 @@ import { z } from "zod";
 import { parseIpv4Cidr } from "./cidr";
 import { expecting, expectingList, show, strictObjectError } from "./issues";
 import { isOpenSshPublicKey } from "./sshKey";
-import type { ProjectConfig } from "./types";
+import type { ProjectConfig, VlanParent } from "./types";
+import { LINK_NAME, MAC_ADDRESS, PCI_BUS_PATH } from "../components/talos/networkPatch";
 
 export const MAX_NODES = 50;
 export const DEFAULT_VLAN_SUBNET = "10.8.0.0/24";
@@ -54,6 +55,17 @@ export const createSchema = z
   )
   .transform((p): ProjectConfig => ({ kind: "create", ...p }));
 
+const VLAN_PARENT =
+  'the network card the VLAN is tagged on: a link name such as "enp1s0f1", a MAC address such as "0c:c4:7a:00:00:75" or a PCI bus path such as "0000:01:00.1"';
+/** A MAC, then a PCI bus path, then a link name: the three never overlap. */
+export const vlanParentSchema = z.string(expecting(VLAN_PARENT)).transform((text, ctx): VlanParent => {
+  if (MAC_ADDRESS.test(text)) return { mac: text.toLowerCase() };
+  if (PCI_BUS_PATH.test(text)) return { busPath: text.toLowerCase() };
+  if (LINK_NAME.test(text)) return { interface: text };
+  ctx.addIssue({ code: "custom", input: text, message: `expected ${VLAN_PARENT}, got ${show(text)}` });
+  return z.NEVER;
+});
+
 const NODE_NAME =
   'a node name of at most 20 lower-case letters, digits and "-", starting and ending with a letter or digit';
 export const nodeNameSchema = z
@@ -68,8 +80,9 @@ const nodeSchema = z.strictObject(
     allowReplace: z.boolean(expecting("true or false")).optional(),
     // A /dev path or a selector object; checked with the Talos keys (config/talos.ts).
     installDisk: z.unknown().optional(),
+    vlanParent: vlanParentSchema.optional(),
   },
-  strictObjectError(["name", "role", "plan", "allowReplace", "installDisk"]),
+  strictObjectError(["name", "role", "plan", "allowReplace", "installDisk", "vlanParent"]),
 );
 export const nodesSchema = z
   .array(nodeSchema, expectingList(NODES))
@@ -111,6 +124,8 @@ export const sshKeysSchema = z.array(
 export const vlanSchema = z.strictObject(
   {
     description: z.string(expecting(DESCRIPTION)).max(255, expecting(DESCRIPTION)).optional(),
+    parent: vlanParentSchema.optional(),
+    parentDhcp: z.boolean(expecting("true or false")).optional(),
     subnet: z
       .string(expecting('an IPv4 CIDR such as "10.8.0.0/24"'))
       .superRefine((subnet, ctx) => {
@@ -122,7 +137,7 @@ export const vlanSchema = z.strictObject(
   },
   {
     error: (iss) =>
-      strictObjectError(["description", "subnet"]).error(iss) ??
+      strictObjectError(["description", "subnet", "parent", "parentDhcp"]).error(iss) ??
       `expected an object such as {"subnet": "${DEFAULT_VLAN_SUBNET}"}, got ${show(iss.input)}`,
   },
 );

@@ -111,6 +111,17 @@ describe("parseConfig: valid configurations", () => {
     expect(latitude.billing).toBe("yearly");
   });
 
+  it("reads the VLAN's parent card as a MAC, a PCI bus path or a link name, per stack and per node", () => {
+    const latitude = latitudeOf(
+      parseConfig(
+        { ...VALID_RAW, nodes: [{ name: "cp1", vlanParent: "0000:41:00.1" }, { name: "w1", vlanParent: "eno2" }, { name: "w2" }], vlan: { parent: "0C:C4:7A:00:00:75" } },
+        { stack: "cto-test" },
+      ),
+    );
+    expect(latitude.vlan).toStrictEqual({ subnet: "10.8.0.0/24", parent: { mac: "0c:c4:7a:00:00:75" } });
+    expect(latitude.nodes.map((node) => node.vlanParent)).toStrictEqual([{ busPath: "0000:41:00.1" }, { interface: "eno2" }, undefined]);
+  });
+
   it("accepts a hostname of exactly 32 characters and a subnet with exactly enough addresses", () => {
     // One control plane: no Talos VIP, so no addresses need to stay free.
     const nodes = Array.from({ length: 6 }, (_, i) => ({ name: `node-${i}`, role: i === 0 ? "controlplane" : "worker" }));

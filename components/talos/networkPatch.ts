@@ -1,38 +1,43 @@
-// machine.network.interfaces for a Latitude node: DHCP on the public NIC and, with a private VLAN,
-// an 802.1Q sub-interface carrying the node's static VLAN address (and the VIP on control planes).
+// The private VLAN of a Latitude node in Talos: an 802.1Q sub-interface of the card the VLAN is
+// tagged on, with the node's static VLAN address (and the shared VIP on control planes).
 //
-// Talos runs DHCP on every physical NIC only while the config names no link at all: as soon as one
-// link is configured (the VLAN's parent) that default is off, and a node whose public NIC is not
-// listed loses its public address. So with a VLAN the public NIC must be named and gets `dhcp: true`
-// explicitly. On Latitude the VLAN rides on the NIC that has no default gateway; when it is the
-// same link as the public one (a bond, say) both go into one entry.
+// Only the VLAN's parent card is named. Talos keeps its default (DHCP on every physical link) for
+// the links the config leaves alone, so the public card keeps its DHCP address without being named:
+// its MAC is in no answer Latitude is known to give (../../docs/talos.md, "Network cards").
+//
+// Why the deprecated v1alpha1 `machine.network.interfaces` and not the VLANConfig document: in
+// Talos 1.13 any link document (VLANConfig, LinkConfig, BondConfig...) or DHCP document switches
+// the default DHCP off on every link (pkg/machinery@v1.13.0 config/container/container.go,
+// RunDefaultDHCPOperators), so the public card would have to be named, and it cannot be. A link
+// named in v1alpha1 only leaves that link out of the default (internal/app/machined/pkg/controllers/
+// network/operator_config.go, configuredInterfaces). The VIP stays inside the VLAN entry for the
+// same reason: a Layer2VIPConfig document needs the VLAN link's name, which depends on the card.
 
-export interface DeviceSelector {
-  readonly hardwareAddr?: string;
-  readonly busPath?: string;
-  readonly driver?: string;
-  readonly pciID?: string;
-  readonly physical?: boolean;
-}
+import type { VlanParent } from "../../config/types";
 
-/** A link by name (`eno1`, `bond0`) or by hardware properties. */
-export type LinkSelector = { readonly interface: string } | { readonly deviceSelector: DeviceSelector };
+export type { VlanParent } from "../../config/types";
 
 export interface VlanArgs {
-  /** The NIC the 802.1Q sub-interface rides on (on Latitude: the one without a default gateway). */
-  readonly parent: LinkSelector;
+  readonly parent: VlanParent;
   /** The VLAN id (Latitude's `vid`), 1 to 4094. */
   readonly vid: number;
   /** The node's static private address with its prefix, e.g. "10.8.0.23/24". */
   readonly address: string;
   /** The shared Talos VIP; control planes only (Talos refuses a VIP on a worker). */
   readonly vip?: string;
+  /**
+   * DHCP on the parent's untagged traffic: only when the VLAN rides on the public card, which would
+   * otherwise lose its address. The private card's untagged network is Latitude's own.
+   */
+  readonly parentDhcp?: boolean;
 }
 
-export interface NetworkArgs {
-  /** The NIC with the default gateway; it always gets DHCP. Required with a VLAN. */
-  readonly publicInterface?: LinkSelector;
-  readonly vlan?: VlanArgs;
+/** Talos' device selector, limited to what a VLAN parent needs. */
+export interface DeviceSelector {
+  readonly hardwareAddr?: string;
+  readonly busPath?: string;
+  /** Always true: a VLAN link inherits its parent's MAC, and without it the selector would match `<card>.<vid>` too. */
+  readonly physical: true;
 }
 
 export interface VlanEntry {
@@ -43,7 +48,7 @@ export interface VlanEntry {
 
 export type InterfaceEntry = ({ readonly interface: string } | { readonly deviceSelector: DeviceSelector }) & {
   readonly dhcp: boolean;
-  readonly vlans?: readonly VlanEntry[];
+  readonly vlans: readonly VlanEntry[];
 };
 
 export interface NetworkPatch {
@@ -51,17 +56,25 @@ export interface NetworkPatch {
 }
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-const SELECTOR_FIELDS = ["hardwareAddr", "busPath", "driver", "pciID", "physical"] as const;
+export const MAC_ADDRESS = /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i;
+/** A PCI address as Talos reports `busPath`, e.g. "0000:01:00.1". */
+export const PCI_BUS_PATH = /^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/i;
+/** A Linux link name: at most 15 characters, no "/" or whitespace. */
+export const LINK_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$/;
 
-/** The selector with its fields in one fixed order, so the patch text never changes with the caller's key order. */
-function canonical(selector: LinkSelector): LinkSelector {
-  if ("interface" in selector) {
-    if (selector.interface.trim() === "") throw new Error("networkPatch: an interface name must not be empty");
-    return { interface: selector.interface };
+/** How the parent is written in the entry. */
+function parentLink(parent: VlanParent): { interface: string } | { deviceSelector: DeviceSelector } {
+  if ("interface" in parent) {
+    if (!LINK_NAME.test(parent.interface)) throw new Error(`networkPatch: expected a link name such as "enp1s0f1", got ${JSON.stringify(parent.interface)}`);
+    return { interface: parent.interface };
   }
-  const fields = SELECTOR_FIELDS.filter((field) => selector.deviceSelector[field] !== undefined);
-  if (fields.length === 0) throw new Error("networkPatch: a deviceSelector needs at least one field (Talos refuses an empty one)");
-  return { deviceSelector: Object.fromEntries(fields.map((field) => [field, selector.deviceSelector[field]])) };
+  if ("mac" in parent) {
+    if (!MAC_ADDRESS.test(parent.mac)) throw new Error(`networkPatch: expected a MAC address such as "0c:c4:7a:00:00:75", got ${JSON.stringify(parent.mac)}`);
+    // Talos compares with the link's address as Go prints it: lower case.
+    return { deviceSelector: { hardwareAddr: parent.mac.toLowerCase(), physical: true } };
+  }
+  if (!PCI_BUS_PATH.test(parent.busPath)) throw new Error(`networkPatch: expected a PCI bus path such as "0000:01:00.1", got ${JSON.stringify(parent.busPath)}`);
+  return { deviceSelector: { busPath: parent.busPath.toLowerCase(), physical: true } };
 }
 
 function vlanEntry(vlan: VlanArgs): VlanEntry {
@@ -78,30 +91,7 @@ function vlanEntry(vlan: VlanArgs): VlanEntry {
   return { vlanId: vlan.vid, addresses: [vlan.address], ...(vlan.vip !== undefined && { vip: { ip: vlan.vip } }) };
 }
 
-/**
- * The interfaces patch, or undefined when there is nothing to say (no VLAN and no public NIC named:
- * Talos' default, DHCP on every physical NIC, is then what the node needs).
- */
-export function networkPatch(args: NetworkArgs): NetworkPatch | undefined {
-  const { vlan } = args;
-  if (vlan !== undefined && args.publicInterface === undefined) {
-    throw new Error(
-      "networkPatch: a VLAN needs the public interface named as well: configuring any link turns off " +
-        "Talos' default DHCP on every NIC, and the node would lose its public address",
-    );
-  }
-  if (args.publicInterface === undefined) return undefined;
-  const publicLink = canonical(args.publicInterface);
-  if (vlan === undefined) return patch([{ ...publicLink, dhcp: true }]);
-  const parent = canonical(vlan.parent);
-  const vlans = [vlanEntry(vlan)];
-  if (JSON.stringify(parent) === JSON.stringify(publicLink)) return patch([{ ...publicLink, dhcp: true, vlans }]);
-  return patch([
-    { ...publicLink, dhcp: true },
-    { ...parent, dhcp: false, vlans },
-  ]);
-}
-
-function patch(interfaces: readonly InterfaceEntry[]): NetworkPatch {
-  return { machine: { network: { interfaces } } };
+/** The interfaces patch of a node on the private VLAN. Nodes without a VLAN get no network patch. */
+export function networkPatch(vlan: VlanArgs): NetworkPatch {
+  return { machine: { network: { interfaces: [{ ...parentLink(vlan.parent), dhcp: vlan.parentDhcp ?? false, vlans: [vlanEntry(vlan)] }] } } };
 }

@@ -3,7 +3,7 @@
 // keep the (secret, opaque) machine config diffs reviewable.
 import { parseIpv4Cidr } from "../../config/cidr";
 import type { DiskSelector, InstallDisk, NodeRole } from "../../config/types";
-import { type LinkSelector, type NetworkPatch, networkPatch } from "./networkPatch";
+import { type NetworkPatch, type VlanParent, networkPatch } from "./networkPatch";
 
 export * from "./networkPatch";
 
@@ -13,8 +13,17 @@ export interface InstallPatch {
   };
 }
 
+/**
+ * Talos 1.12+ documents the hostname in its own `HostnameConfig` document, and config generation
+ * adds one with `auto: stable`; `machine.network.hostname` beside it is refused ("static hostname
+ * is already set in v1alpha1 config", pkg/machinery@v1.13.0 config/types/network/hostname.go).
+ * This patch merges into the generated document: a static name needs `auto: off`.
+ */
 export interface HostnamePatch {
-  readonly machine: { readonly network: { readonly hostname: string } };
+  readonly apiVersion: "v1alpha1";
+  readonly kind: "HostnameConfig";
+  readonly auto: "off";
+  readonly hostname: string;
 }
 
 export interface ClusterPatch {
@@ -41,7 +50,7 @@ export function installPatch(disk: InstallDisk, installerImage: string): Install
 
 export function hostnamePatch(hostname: string): HostnamePatch {
   if (hostname.trim() === "") throw new Error("hostnamePatch: the hostname must not be empty");
-  return { machine: { network: { hostname } } };
+  return { apiVersion: "v1alpha1", kind: "HostnameConfig", auto: "off", hostname };
 }
 
 export interface ClusterPatchArgs {
@@ -92,33 +101,31 @@ export interface PatchNode {
   readonly installDisk: InstallDisk;
   /** The node's VLAN address without prefix (allocatePrivateIps); required with a VLAN. */
   readonly privateIp?: string;
+  /** The card the VLAN is tagged on (vlanParent); required with a VLAN. */
+  readonly vlanParent?: VlanParent;
 }
 
 export interface PatchCluster extends ClusterPatchArgs {
   /** installerImage(schematicId, TALOS_VERSION). */
   readonly installerImage: string;
-  /** The NIC with the default gateway; required with a VLAN. */
-  readonly publicInterface?: LinkSelector;
   readonly vlan?: {
-    readonly parent: LinkSelector;
     readonly vid: number;
     /** The VLAN subnet (CIDR), for the prefix of the node's address. */
     readonly subnet: string;
     /** talosVip(...): put on control planes only. */
     readonly vip?: string;
+    /** The VLAN rides on the public card, which keeps its DHCP address. */
+    readonly parentDhcp?: boolean;
   };
 }
 
 /**
- * The patches of one node, always in the same order: install, hostname, network (when there is
- * anything to configure), cluster. A stable order keeps the rendered config, and so the apply,
+ * The patches of one node, always in the same order: install, hostname, network (with a VLAN),
+ * cluster. A stable order keeps the rendered config, and so the apply,
  * unchanged from one run to the next.
  */
 export function nodePatches(node: PatchNode, cluster: PatchCluster): TalosPatch[] {
-  const network = networkPatch({
-    ...(cluster.publicInterface !== undefined && { publicInterface: cluster.publicInterface }),
-    ...(cluster.vlan !== undefined && { vlan: vlanOf(node, cluster.vlan) }),
-  });
+  const network = cluster.vlan !== undefined ? networkPatch(vlanOf(node, cluster.vlan)) : undefined;
   return [
     installPatch(node.installDisk, cluster.installerImage),
     hostnamePatch(node.hostname),
@@ -129,13 +136,15 @@ export function nodePatches(node: PatchNode, cluster: PatchCluster): TalosPatch[
 
 function vlanOf(node: PatchNode, vlan: NonNullable<PatchCluster["vlan"]>) {
   if (node.privateIp === undefined) throw new Error(`nodePatches: node ${node.name} has no VLAN address`);
+  if (node.vlanParent === undefined) throw new Error(`nodePatches: node ${node.name} has no VLAN parent card`);
   const subnet = parseIpv4Cidr(vlan.subnet);
   if (!subnet.ok) throw new Error(`nodePatches: vlan subnet: expected ${subnet.expected}, got ${JSON.stringify(vlan.subnet)}`);
   const vip = node.role === "controlplane" ? vlan.vip : undefined;
   return {
-    parent: vlan.parent,
+    parent: node.vlanParent,
     vid: vlan.vid,
     address: `${node.privateIp}/${subnet.cidr.prefix}`,
     ...(vip !== undefined && { vip }),
+    ...(vlan.parentDhcp !== undefined && { parentDhcp: vlan.parentDhcp }),
   };
 }

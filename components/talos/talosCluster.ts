@@ -5,8 +5,11 @@ import * as pulumi from "@pulumi/pulumi";
 import type { InstallDisk, NodeRole } from "../../config/types";
 import { ControlPlaneGuard } from "../../providers/cluster/controlPlaneGuard";
 import * as talos from "../../providers/talos";
-import { certSANs, clusterEndpoint, talosVip, type ClusterEndpoint, type EndpointNode } from "./endpoint";
-import { allowSchedulingOnControlPlanes, nodePatches, type LinkSelector } from "./patches";
+import { clusterEndpoint, type ClusterEndpoint, type EndpointNode } from "./endpoint";
+import type { VlanParent } from "./networkPatch";
+import { nodePatchTexts, sharedInputs, vlanChoices } from "./talosRender";
+
+export { serverLabelPatch } from "./talosRender";
 
 export interface TalosNodeArgs {
   name: string;
@@ -16,10 +19,12 @@ export interface TalosNodeArgs {
   publicIp: pulumi.Input<string>;
   /** The Latitude server id: carried into the config, so a replaced server gets its config again. */
   serverId: pulumi.Input<string>;
-  /** With a VLAN: the node's VLAN address, and the MACs of its public and private NICs. */
+  /** With a VLAN: the node's VLAN address. */
   privateIp?: string;
-  publicMac?: pulumi.Input<string | null>;
-  privateMac?: pulumi.Input<string | null>;
+  /** With a VLAN: `nodes[].vlanParent` from config, which wins over what Latitude reports. */
+  vlanParent?: VlanParent;
+  /** With a VLAN: the MAC Latitude lists with role `internal`, if any (vlanParent.ts). */
+  internalMac?: pulumi.Input<string | null>;
 }
 
 export interface TalosVlanArgs {
@@ -27,6 +32,10 @@ export interface TalosVlanArgs {
   vid: pulumi.Input<number | undefined>;
   /** The VLAN subnet (CIDR) the node addresses come from. */
   subnet: string;
+  /** `cto-metal:vlan.parent`: the card every node's VLAN rides on, unless the node says otherwise. */
+  parent?: VlanParent;
+  /** `cto-metal:vlan.parentDhcp`: the VLAN rides on the public card, which keeps its DHCP address. */
+  parentDhcp?: boolean;
 }
 
 export interface TalosClusterArgs {
@@ -46,17 +55,6 @@ export interface TalosClusterArgs {
   allowControlPlaneRemoval?: string[];
   /** Patches every node gets, from other layers (e.g. the storage layer's kubelet mount). */
   extraPatches?: object[];
-}
-
-/** Selects a NIC by its MAC: Latitude reports the MACs, while interface names vary by hardware. */
-function nicByMac(mac: string | null | undefined, node: string, role: string): LinkSelector {
-  if (!mac) throw new Error(`node ${node}: Latitude reports no MAC address for its ${role} NIC, so the VLAN cannot be configured in Talos`);
-  return { deviceSelector: { hardwareAddr: mac.toLowerCase() } };
-}
-
-/** A Kubernetes node label naming the Latitude server, so a new server means a new config. */
-export function serverLabelPatch(serverId: string): { machine: { nodeLabels: Record<string, string> } } {
-  return { machine: { nodeLabels: { "cto-metal.io/latitude-server-id": serverId } } };
 }
 
 export class TalosCluster extends pulumi.ComponentResource {
@@ -80,31 +78,44 @@ export class TalosCluster extends pulumi.ComponentResource {
     const endpointNodes: pulumi.Output<EndpointNode[]> = pulumi
       .all(args.nodes.map((node) => node.publicIp))
       .apply((ips) => args.nodes.map((node, i) => ({ name: node.name, role: node.role, publicIp: ips[i]! })));
-    this.endpoint = endpointNodes.apply((nodes) => clusterEndpoint({ configured: args.configuredEndpoint, nodes }));
-    const controlPlanes = args.nodes.filter((node) => node.role === "controlplane").length;
-    // With three control planes the VIP serves in-cluster traffic on the VLAN; the endpoint stays public.
-    const vip = args.vlan ? talosVip({ subnet: args.vlan.subnet, controlPlaneCount: controlPlanes, nodeCount: args.nodes.length }) : undefined;
-    const sans = pulumi.all([this.endpoint, endpointNodes]).apply(([endpoint, nodes]) => certSANs({ endpointHost: endpoint.host, nodes, vip }));
-    const allowScheduling = allowSchedulingOnControlPlanes(args.nodes);
     const vlan = args.vlan;
+    // Cluster-wide values do not depend on any node's server id or MAC, so a new node leaves the
+    // other nodes' configs known at preview.
+    const cluster = pulumi.all([endpointNodes, args.installerImage, vlan?.vid]).apply(([nodes, installerImage, vid]) =>
+      sharedInputs(
+        {
+          clusterName: args.clusterName,
+          talosVersion: args.talosVersion,
+          kubernetesVersion: args.kubernetesVersion,
+          configuredEndpoint: args.configuredEndpoint,
+          installerImage,
+          ...(vlan && vid !== undefined && { vlan: { vid, subnet: vlan.subnet, ...vlanChoices(vlan) } }),
+          extraPatches: args.extraPatches ?? [],
+        },
+        nodes,
+      ),
+    );
+    // From the public IPs alone, so the kubeconfig never waits on the installer image or the VLAN.
+    this.endpoint = endpointNodes.apply((nodes) => clusterEndpoint({ configured: args.configuredEndpoint, nodes }));
 
     this.machineConfigurations = {};
     for (const node of args.nodes) {
-      const network = pulumi.all([vlan?.vid, node.publicMac, node.privateMac]);
-      const patches = pulumi.all([this.endpoint, sans, args.installerImage, node.serverId, network]).apply(([endpoint, certSans, installerImage, serverId, [vid, publicMac, privateMac]]) => {
-        const vlanPatch =
-          vlan && vid !== undefined
-            ? {
-                publicInterface: nicByMac(publicMac, node.name, "public"),
-                vlan: { parent: nicByMac(privateMac, node.name, "private"), vid, subnet: vlan.subnet, ...(vip !== undefined && { vip }) },
-              }
-            : {};
-        const patchList: object[] = nodePatches(
-          { name: node.name, role: node.role, hostname: node.hostname, installDisk: node.installDisk, ...(node.privateIp !== undefined && { privateIp: node.privateIp }) },
-          { endpoint: endpoint.url, certSANs: certSans, allowSchedulingOnControlPlanes: allowScheduling, installerImage, ...vlanPatch },
-        );
-        return [...patchList, ...(args.extraPatches ?? []), serverLabelPatch(serverId)].map((patch) => JSON.stringify(patch));
-      });
+      const patches = pulumi.all([cluster, node.publicIp, node.serverId, node.internalMac]).apply(([{ shared }, publicIp, serverId, internalMac]) =>
+        nodePatchTexts(
+          {
+            name: node.name,
+            role: node.role,
+            hostname: node.hostname,
+            installDisk: node.installDisk,
+            publicIp,
+            serverId,
+            ...(node.privateIp !== undefined && { privateIp: node.privateIp }),
+            ...(node.vlanParent && { vlanParent: node.vlanParent }),
+            internalMac: internalMac ?? null,
+          },
+          shared,
+        ),
+      );
       const rendered = talos.machine.getConfigurationOutput(
         {
           clusterName: args.clusterName,

@@ -62,6 +62,7 @@ function defaultKnobs(opts: EmulatorOptions): Knobs {
     assignmentConnectMs: 500,
     assignmentRemovalMs: 300,
     reinstallStaleReads: 2,
+    interfaceShape: "absent",
     ...opts.knobs,
   };
 }

@@ -1,6 +1,6 @@
 // /servers: create (partial 201), list with filters, read (full shape), update, delete.
-import { createHash } from "node:crypto";
 import { billingPrice, findOs, findPlan, findSite, type Plan } from "./catalog";
+import { chooseInterfaceShape, interfacesAttribute } from "./interfaces";
 import {
   ApiError,
   filterHolds,
@@ -51,12 +51,6 @@ function specs(plan: Plan): Record<string, string | null> {
 function planInclude(server: ServerRec): Record<string, unknown> {
   const plan = planOf(server);
   return { id: plan.id, name: plan.name, slug: plan.slug, billing: server.billing };
-}
-
-/** A stable MAC per server and interface, so repeated reads agree. */
-function mac(serverId: string, nic: number): string {
-  const h = createHash("sha256").update(`${serverId}/${nic}`).digest("hex");
-  return `0c:c4:7a:${h.slice(0, 2)}:${h.slice(2, 4)}:${h.slice(4, 6)}`;
 }
 
 /** The 201 body of POST /servers: no region, OS, project, tags or created_at (as recorded). */
@@ -110,11 +104,7 @@ export function serverData(store: Store, server: ServerRec, status: string): Rec
       },
       region: regionInclude(site),
       specs: specs(plan),
-      interfaces: [
-        { role: "external", name: "eth0", mac_address: mac(server.id, 0), description: "Public interface" },
-        { role: "internal", name: "eth1", mac_address: mac(server.id, 1), description: "Private interface (VLANs)" },
-        { role: "ipmi", name: "ipmi", mac_address: null, description: "IPMI" },
-      ],
+      ...interfacesAttribute(server.interfaceShape, server.id),
       project: project ? store.projectInclude(project) : {},
       team: TEAM,
     },
@@ -196,6 +186,7 @@ function createServer(ctx: Ctx): ReturnType<typeof single> {
     locked: false,
     booted: false,
     createdAt: timestamp(),
+    interfaceShape: chooseInterfaceShape(ctx.knobs.interfaceShape, { hostname: optString(attrs, "hostname") ?? "", plan: plan.slug }),
   };
   store.servers.set(id, server);
   ctx.lifecycle.startDeploy(server);

@@ -3,6 +3,7 @@
 import { randomInt } from "node:crypto";
 import { Stock, type Site } from "./catalog";
 import { type Rng, timestamp } from "./ids";
+import type { InterfaceShape } from "./interfaces";
 import { invalid, notFound } from "./http";
 
 export interface ProjectRec {
@@ -39,6 +40,8 @@ export interface ServerRec {
   /** The installed system is up (drives the Talos listener for iPXE servers). */
   booted: boolean;
   createdAt: string;
+  /** The shape of its `interfaces` attribute, chosen at create (interfaces.ts). */
+  interfaceShape: InterfaceShape;
 }
 
 export interface SshKeyRec {

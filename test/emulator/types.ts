@@ -1,4 +1,5 @@
 // Public option, knob and log types of the Latitude.sh emulator.
+import type { InterfaceShapeChoice } from "./interfaces";
 
 export interface RateLimitConfig {
   reads: number;
@@ -69,6 +70,8 @@ export interface Knobs {
   assignmentRemovalMs: number;
   /** After a reinstall, this many reads of the server still show the previous status. */
   reinstallStaleReads: number;
+  /** The `interfaces` shape of servers created from now on (default "absent", as every recorded real answer). */
+  interfaceShape: InterfaceShapeChoice;
 }
 
 /** What `Emulator.servers()` returns: a direct view of the store, not the HTTP shape. */

@@ -70,10 +70,25 @@ describe("create", () => {
     expect(outs.primaryIpv4).toMatch(/^127\./);
     expect(outs.deployFailure).toBeNull();
     expect(emulator.servers().find((s) => s.id === id)?.talosListening).toBe(true);
-    // the NICs' MACs select the public and private links in the Talos network config
-    expect(outs.publicMac).toMatch(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i);
-    expect(outs.privateMac).toMatch(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i);
-    expect(outs.privateMac).not.toBe(outs.publicMac);
+    // as every recorded real answer: no `interfaces` attribute, so no MAC is known
+    expect(outs.publicMac).toBeNull();
+    expect(outs.privateMac).toBeNull();
+  });
+
+  it.each([
+    ["empty", null],
+    ["specExample", /^0c:c4:7a(:[0-9a-f]{2}){3}$/],
+  ] as const)("takes the private card's MAC from role internal, when Latitude lists one (interfaces %s)", async (shape, privateMac) => {
+    emulator.knobs.interfaceShape = shape;
+    try {
+      const { outs } = await create(inputs({ hostname: `shape-${shape.toLowerCase()}` }));
+      if (privateMac === null) expect(outs.privateMac).toBeNull();
+      else expect(outs.privateMac).toMatch(privateMac);
+      // the schema's role "external" is in no example and no recording
+      expect(outs.publicMac).toBeNull();
+    } finally {
+      emulator.knobs.interfaceShape = "absent";
+    }
   });
 
   it("calls an OS server ready at status on", async () => {

@@ -107,15 +107,35 @@ describe.each([1, 2, 5])("Talos for %i node(s)", (count) => {
   });
 
   it("renders one machine configuration per node with its patches and its server's id", async () => {
-    await build(`c${count}`, count);
+    const { roles } = await build(`c${count}`, count);
     const configs = invokes.filter((i) => i.token === "talos:machine/getConfiguration:getConfiguration");
     expect(configs).toHaveLength(count);
     for (const [i, config] of configs.entries()) {
       const patches = (config.inputs["configPatches"] as string[]).map((p) => JSON.parse(p) as Record<string, unknown>);
       expect(config.inputs["clusterEndpoint"]).toBe(`https://${ipOf(`c${count}-n1`)}:6443`);
-      expect(patches).toContainEqual({ machine: { network: { hostname: `cto-cto-test-n${i + 1}` } } });
+      expect(patches).toContainEqual({ apiVersion: "v1alpha1", kind: "HostnameConfig", auto: "off", hostname: `cto-cto-test-n${i + 1}` });
       expect(patches).toContainEqual({ machine: { install: { disk: "/dev/sda", image: "factory.talos.dev/installer/abc/v1.13.0", wipe: false } } });
       expect(patches).toContainEqual({ machine: { nodeLabels: { "cto-metal.io/latitude-server-id": `sv_c${count}-n${i + 1}` } } });
+    }
+    // exactly what `npm run talos:render` prints for the same server facts, in the same order
+    const { renderTalos } = await import("../../components/talos/talosRender");
+    const render = renderTalos(
+      { clusterName: "cto", talosVersion: "v1.13.0", kubernetesVersion: "v1.34.1", installerImage: "factory.talos.dev/installer/abc/v1.13.0", extraPatches: [] },
+      roles.map((node) => ({
+        name: node.name,
+        role: node.role,
+        hostname: `cto-cto-test-${node.name}`,
+        installDisk: { disk: "/dev/sda" },
+        publicIp: ipOf(`c${count}-${node.name}`),
+        serverId: `sv_c${count}-${node.name}`,
+      })),
+    );
+    const byName = new Map(configs.map((config) => [(JSON.parse((config.inputs["configPatches"] as string[]).at(-1)!) as { machine: { nodeLabels: Record<string, string> } }).machine.nodeLabels["cto-metal.io/latitude-server-id"], config]));
+    for (const node of render.nodes) {
+      const config = byName.get(`sv_c${count}-${node.name}`)!;
+      expect(config.inputs["configPatches"]).toStrictEqual(node.patches);
+      expect(config.inputs["clusterEndpoint"]).toBe(render.endpoint);
+      expect(config.inputs["machineType"]).toBe(node.role);
     }
     const client = invokes.filter((i) => i.token === "talos:client/getConfiguration:getConfiguration");
     expect(client).toHaveLength(1);
@@ -125,7 +145,7 @@ describe.each([1, 2, 5])("Talos for %i node(s)", (count) => {
 });
 
 describe("Talos with a private VLAN", () => {
-  it("puts each node's static address on a VLAN sub-interface of its private NIC, and the VIP on control planes", async () => {
+  it("puts each node's static address on a VLAN sub-interface of the card Latitude lists as internal, or the one config names; the VIP on control planes", async () => {
     const { TalosCluster } = await import("../../components/talos/talosCluster");
     invokes.length = 0;
     const roles = assignRoles([{ name: "n1" }, { name: "n2" }, { name: "n3" }, { name: "n4" }]);
@@ -144,23 +164,23 @@ describe("Talos with a private VLAN", () => {
         publicIp: servers[i]!.primaryIpv4,
         serverId: servers[i]!.serverId,
         privateIp: `10.8.0.${20 + i}`,
-        publicMac: servers[i]!.publicMac,
-        privateMac: servers[i]!.privateMac,
+        internalMac: servers[i]!.privateMac,
+        // the config wins over what Latitude reports
+        ...(node.name === "n4" && { vlanParent: { interface: "enp1s0f1" } }),
       })),
     });
     await value(cluster.machineConfigurations["n4"]!);
     const configs = invokes.filter((i) => i.token === "talos:machine/getConfiguration:getConfiguration");
     expect(configs).toHaveLength(4);
-    const networkOf = (i: number) =>
-      (configs[i]!.inputs["configPatches"] as string[]).map((p) => JSON.parse(p) as { machine?: { network?: { interfaces?: unknown } } }).find((p) => p.machine?.network?.interfaces)?.machine?.network?.interfaces;
-    expect(networkOf(0)).toEqual([
-      { deviceSelector: { hardwareAddr: "aa:00:00:00:00:01" }, dhcp: true },
-      { deviceSelector: { hardwareAddr: "bb:00:00:00:00:01" }, dhcp: false, vlans: [{ vlanId: 2001, addresses: ["10.8.0.20/24"], vip: { ip: "10.8.0.1" } }] },
+    const networkOf = (host: string) =>
+      configs
+        .map((c) => (c.inputs["configPatches"] as string[]).map((p) => JSON.parse(p) as { hostname?: string; machine?: { network?: { interfaces?: unknown } } }))
+        .find((patches) => patches.some((p) => p.hostname === host))
+        ?.find((p) => p.machine?.network?.interfaces)?.machine?.network?.interfaces;
+    expect(networkOf("cto-cto-test-n1")).toEqual([
+      { deviceSelector: { hardwareAddr: "bb:00:00:00:00:01", physical: true }, dhcp: false, vlans: [{ vlanId: 2001, addresses: ["10.8.0.20/24"], vip: { ip: "10.8.0.1" } }] },
     ]);
-    // the worker gets its address, not the VIP
-    expect(networkOf(3)).toEqual([
-      { deviceSelector: { hardwareAddr: "aa:00:00:00:00:04" }, dhcp: true },
-      { deviceSelector: { hardwareAddr: "bb:00:00:00:00:04" }, dhcp: false, vlans: [{ vlanId: 2001, addresses: ["10.8.0.23/24"] }] },
-    ]);
+    // the worker gets its address, not the VIP, on the card the config names
+    expect(networkOf("cto-cto-test-n4")).toEqual([{ interface: "enp1s0f1", dhcp: false, vlans: [{ vlanId: 2001, addresses: ["10.8.0.23/24"] }] }]);
   });
 });

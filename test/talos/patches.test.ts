@@ -31,8 +31,8 @@ describe("installPatch", () => {
 });
 
 describe("hostnamePatch", () => {
-  it("sets machine.network.hostname", () => {
-    expect(hostnamePatch("cto-cto-test-cp1")).toStrictEqual({ machine: { network: { hostname: "cto-cto-test-cp1" } } });
+  it("sets a static hostname in the HostnameConfig document Talos 1.13 generates (machine.network.hostname beside it is refused)", () => {
+    expect(hostnamePatch("cto-cto-test-cp1")).toStrictEqual({ apiVersion: "v1alpha1", kind: "HostnameConfig", auto: "off", hostname: "cto-cto-test-cp1" });
     expect(() => hostnamePatch("")).toThrow("hostnamePatch: the hostname must not be empty");
   });
 });
@@ -96,7 +96,7 @@ describe("nodePatches", () => {
     const patches = nodePatches({ name: "cp1", role: "controlplane", hostname: "cto-cto-test-cp1", installDisk: { disk: "/dev/sda" } }, base);
     expect(patches).toStrictEqual([
       { machine: { install: { disk: "/dev/sda", image: IMAGE, wipe: false } } },
-      { machine: { network: { hostname: "cto-cto-test-cp1" } } },
+      { apiVersion: "v1alpha1", kind: "HostnameConfig", auto: "off", hostname: "cto-cto-test-cp1" },
       {
         machine: { certSANs: ["203.0.113.10"] },
         cluster: {
@@ -112,25 +112,22 @@ describe("nodePatches", () => {
     ...base,
     certSANs: ["203.0.113.10", "203.0.113.11", "203.0.113.12", "10.8.0.1"],
     allowSchedulingOnControlPlanes: false,
-    publicInterface: { interface: "eno1" },
-    vlan: { parent: { interface: "eno2" }, vid: 2012, subnet: "10.8.0.0/24", vip: "10.8.0.1" },
+    vlan: { vid: 2012, subnet: "10.8.0.0/24", vip: "10.8.0.1" },
   };
+  const eno2 = { interface: "eno2" };
 
   it("puts the VLAN address and the VIP on a control plane", () => {
     const patches = nodePatches(
-      { name: "cp2", role: "controlplane", hostname: "cto-prod-cp2", installDisk: { disk: "/dev/nvme0n1" }, privateIp: "10.8.0.57" },
+      { name: "cp2", role: "controlplane", hostname: "cto-prod-cp2", installDisk: { disk: "/dev/nvme0n1" }, privateIp: "10.8.0.57", vlanParent: eno2 },
       ha,
     );
     expect(patches).toStrictEqual([
       { machine: { install: { disk: "/dev/nvme0n1", image: IMAGE, wipe: false } } },
-      { machine: { network: { hostname: "cto-prod-cp2" } } },
+      { apiVersion: "v1alpha1", kind: "HostnameConfig", auto: "off", hostname: "cto-prod-cp2" },
       {
         machine: {
           network: {
-            interfaces: [
-              { interface: "eno1", dhcp: true },
-              { interface: "eno2", dhcp: false, vlans: [{ vlanId: 2012, addresses: ["10.8.0.57/24"], vip: { ip: "10.8.0.1" } }] },
-            ],
+            interfaces: [{ interface: "eno2", dhcp: false, vlans: [{ vlanId: 2012, addresses: ["10.8.0.57/24"], vip: { ip: "10.8.0.1" } }] }],
           },
         },
       },
@@ -147,19 +144,16 @@ describe("nodePatches", () => {
 
   it("gives a worker its VLAN address but never the VIP (Talos refuses a VIP on a worker)", () => {
     const patches = nodePatches(
-      { name: "w1", role: "worker", hostname: "cto-prod-w1", installDisk: { diskSelector: { type: "ssd" } }, privateIp: "10.8.0.200" },
+      { name: "w1", role: "worker", hostname: "cto-prod-w1", installDisk: { diskSelector: { type: "ssd" } }, privateIp: "10.8.0.200", vlanParent: eno2 },
       ha,
     );
     expect(patches).toStrictEqual([
       { machine: { install: { diskSelector: { type: "ssd" }, image: IMAGE, wipe: false } } },
-      { machine: { network: { hostname: "cto-prod-w1" } } },
+      { apiVersion: "v1alpha1", kind: "HostnameConfig", auto: "off", hostname: "cto-prod-w1" },
       {
         machine: {
           network: {
-            interfaces: [
-              { interface: "eno1", dhcp: true },
-              { interface: "eno2", dhcp: false, vlans: [{ vlanId: 2012, addresses: ["10.8.0.200/24"] }] },
-            ],
+            interfaces: [{ interface: "eno2", dhcp: false, vlans: [{ vlanId: 2012, addresses: ["10.8.0.200/24"] }] }],
           },
         },
       },
@@ -168,20 +162,12 @@ describe("nodePatches", () => {
   });
 
   it("serializes to the same text whatever the key order the caller used", () => {
-    const node = { name: "cp1", role: "controlplane" as const, hostname: "h", installDisk: { disk: "/dev/sda" }, privateIp: "10.8.0.20" };
-    const one: PatchCluster = {
-      ...ha,
-      vlan: { parent: { deviceSelector: { busPath: "0000:41:00.1", driver: "ice" } }, vid: 2012, subnet: "10.8.0.0/24", vip: "10.8.0.1" },
-    };
-    const other: PatchCluster = {
-      ...ha,
-      vlan: { vip: "10.8.0.1", subnet: "10.8.0.0/24", vid: 2012, parent: { deviceSelector: { driver: "ice", busPath: "0000:41:00.1" } } },
-    };
+    const node = { name: "cp1", role: "controlplane" as const, hostname: "h", installDisk: { disk: "/dev/sda" }, privateIp: "10.8.0.20", vlanParent: { mac: "0c:c4:7a:00:00:75" } };
+    const other: PatchCluster = { ...ha, vlan: { vip: "10.8.0.1", subnet: "10.8.0.0/24", vid: 2012 } };
     const text = (cluster: PatchCluster) => nodePatches(node, cluster).map((patch) => JSON.stringify(patch));
-    expect(text(other)).toStrictEqual(text(one));
-    expect(text(one)[2]).toBe(
-      '{"machine":{"network":{"interfaces":[{"interface":"eno1","dhcp":true},' +
-        '{"deviceSelector":{"busPath":"0000:41:00.1","driver":"ice"},"dhcp":false,' +
+    expect(text(other)).toStrictEqual(text(ha));
+    expect(text(ha)[2]).toBe(
+      '{"machine":{"network":{"interfaces":[{"deviceSelector":{"hardwareAddr":"0c:c4:7a:00:00:75","physical":true},"dhcp":false,' +
         '"vlans":[{"vlanId":2012,"addresses":["10.8.0.20/24"],"vip":{"ip":"10.8.0.1"}}]}]}}}',
     );
   });
@@ -189,6 +175,9 @@ describe("nodePatches", () => {
   it("refuses a VLAN node without a private address", () => {
     expect(() => nodePatches({ name: "w9", role: "worker", hostname: "h", installDisk: { disk: "/dev/sda" } }, ha)).toThrow(
       "nodePatches: node w9 has no VLAN address",
+    );
+    expect(() => nodePatches({ name: "w9", role: "worker", hostname: "h", installDisk: { disk: "/dev/sda" }, privateIp: "10.8.0.9" }, ha)).toThrow(
+      "nodePatches: node w9 has no VLAN parent card",
     );
   });
 });

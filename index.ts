@@ -17,6 +17,7 @@ import { resolveInstallDisk } from "./components/talos/installDisk";
 import { LocalSecretFiles } from "./components/talos/localFiles";
 import { talosExtraPatches } from "./components/talos/stackRender";
 import { vlanChoices } from "./components/talos/talosRender";
+import { vlanParentWarning } from "./components/talos/vlanParent";
 import { TalosBootstrap } from "./components/talos/talosBootstrap";
 import { TalosCluster } from "./components/talos/talosCluster";
 import { installationStatusOutput } from "./providers/github/installations";
@@ -78,6 +79,8 @@ async function latitudeCluster(config: LatitudeStack): Promise<ClusterLayer> {
   if (config.stopAfter === "servers") return { outputs: servers };
 
   const nodes = lat.nodes.map((node, i) => ({ ...node, role: fleet.roles[i]!.role, server: fleet.servers[i]! }));
+  const vlanWarning = lat.vlan && vlanParentWarning({ stackSetting: lat.vlan.parent, nodes: lat.nodes });
+  if (vlanWarning) void pulumi.log.warn(vlanWarning);
   const talosCluster = new TalosCluster("cto", {
     clusterName: talosConfig.clusterName,
     talosVersion: TALOS_VERSION,

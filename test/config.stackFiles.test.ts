@@ -7,6 +7,7 @@ import * as yaml from "js-yaml";
 import { describe, expect, it, vi } from "vitest";
 import { loadConfig } from "../config";
 import { CONFIG_DEFAULTS, CONFIG_KEYS, SECRET_KEYS, parseConfig } from "../config/schema";
+import { stackFileValues } from "../config/stackFile";
 import { CTO_TEST, DEFAULT_PLATFORM, latitudeOf } from "./fixtures/expectedConfigs";
 
 const ROOT = join(__dirname, "..");
@@ -23,17 +24,8 @@ const project = readYaml("Pulumi.yaml");
 const declared = asRecord(project["config"]);
 
 /** What the program sees on a stack: Pulumi.yaml defaults overlaid by the stack file's values. */
-function stackRaw(file: string): Record<string, string> {
-  const raw: Record<string, string> = {};
-  for (const [key, spec] of Object.entries(declared)) {
-    const value = asRecord(spec)["default"];
-    if (value !== undefined) raw[key] = pulumiText(value);
-  }
-  for (const [key, value] of Object.entries(asRecord(readYaml(file)["config"]))) {
-    if (key.startsWith("cto-metal:")) raw[key.slice("cto-metal:".length)] = pulumiText(value);
-  }
-  return raw;
-}
+const stackRaw = (file: string): Record<string, string> =>
+  stackFileValues(readFileSync(join(ROOT, "Pulumi.yaml"), "utf8"), join(ROOT, file), readFileSync(join(ROOT, file), "utf8")).raw;
 
 describe("Pulumi.yaml and the stack files", () => {
   it("declares exactly the keys the schema reads, with the same defaults", () => {

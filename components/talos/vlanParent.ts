@@ -33,3 +33,19 @@ export function vlanParent(choice: VlanParentChoice): VlanParent {
       `\`talosctl get links --insecure -n <public IP>\` lists them while the node is in maintenance mode).`,
   );
 }
+
+/**
+ * Said at preview, before any server is bought, when some node's VLAN card is left to what Latitude
+ * reports: no recorded real answer lists an `internal` card, and without one `pulumi up` stops after
+ * the servers exist (they stay in state, and the next `up` continues once the config names the card).
+ */
+export function vlanParentWarning(args: { readonly stackSetting?: VlanParent; readonly nodes: readonly { readonly name: string; readonly vlanParent?: VlanParent }[] }): string | undefined {
+  if (args.stackSetting) return undefined;
+  const unset = args.nodes.filter((node) => node.vlanParent === undefined).map((node) => node.name);
+  if (unset.length === 0) return undefined;
+  return (
+    `cto-metal:vlan: the network card the VLAN is tagged on is not set for ${unset.join(", ")}, so it is taken from the MAC ` +
+    `Latitude lists with role "internal", which Latitude does not always report; if it does not, \`pulumi up\` stops after ` +
+    `buying the servers. Set cto-metal:vlan.parent (e.g. "enp1s0f1" on two-port plans) to be sure.`
+  );
+}

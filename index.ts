@@ -9,6 +9,7 @@ import { readKubeconfig, resolveKubeconfigPath } from "./components/cluster/kube
 import { checkCatalogue } from "./components/fleet/catalogueCheck";
 import { ServerFleet } from "./components/fleet/serverFleet";
 import { GitOpsRepository } from "./components/gitops/gitOpsRepository";
+import { requireGitHubToken } from "./components/gitops/githubToken";
 import { argoWebhookUrl } from "./components/platform/argoCdValues";
 import { Platform } from "./components/platform/platform";
 import { PlatformSecrets } from "./components/platform/platformSecrets";
@@ -35,6 +36,12 @@ interface Cluster {
   context?: string;
   /** The resource whose deletion takes everything inside the cluster with it. */
   deletedWith?: pulumi.Resource;
+  /**
+   * Stable across kubeconfig changes (a new endpoint, renewed certificates): the Kubernetes provider
+   * is replaced, and with it every namespace and release, only when this changes
+   * (pulumi/pulumi-kubernetes provider/pkg/provider/provider.go, DiffConfig and clusterIdentifier).
+   */
+  clusterIdentifier?: pulumi.Output<string>;
 }
 
 /** What a cluster source built: its stack outputs, and the cluster unless it stopped before one. */
@@ -45,9 +52,12 @@ interface ClusterLayer {
 
 export = async () => {
   const config = loadConfig();
+  const secrets = loadSecrets();
+  // Before anything is registered: a missing token must not be found after servers are bought.
+  if (config.gitops && config.stopAfter === undefined && !config.platform.skip) requireGitHubToken({ org: config.gitops.org, configured: secrets.githubToken !== undefined, env: process.env });
   const layer = config.clusterSource === "latitude" ? await latitudeCluster(config) : existingCluster(config);
   if (!layer.cluster || config.stopAfter === "talos" || config.platform.skip) return layer.outputs;
-  return { ...layer.outputs, ...platformAndGitOps(config, loadSecrets(), layer.cluster) };
+  return { ...layer.outputs, ...platformAndGitOps(config, secrets, layer.cluster) };
 };
 
 async function latitudeCluster(config: LatitudeStack): Promise<ClusterLayer> {
@@ -89,17 +99,18 @@ async function latitudeCluster(config: LatitudeStack): Promise<ClusterLayer> {
     installerImage: schematicId.apply((id) => installerImage(id, TALOS_VERSION)),
     protectSecrets: config.profile === "production",
     allowControlPlaneRemoval: [...talosConfig.allowControlPlaneRemoval],
+    allowEndpointChange: talosConfig.allowEndpointChange,
     // The storage layer's local-path volumes live under a kubelet mount Talos must declare.
     extraPatches: talosExtraPatches(config),
     nodes: nodes.map((node) => ({
       name: node.name,
       role: node.role,
-      hostname: node.hostname,
+      hostname: node.server.hostname,
       installDisk: resolveInstallDisk({ node: node.installDisk, stack: talosConfig.installDisk, driveTypes: catalogue.driveTypes[node.name] ?? [] }),
       publicIp: node.server.primaryIpv4,
       serverId: node.server.serverId,
       ...(lat.vlan && {
-        privateIp: fleet.privateIps[node.name],
+        privateIp: fleet.privateIps.apply((addresses) => addresses[node.name]!),
         internalMac: node.server.privateMac,
         ...(node.vlanParent && { vlanParent: node.vlanParent }),
       }),
@@ -115,14 +126,15 @@ async function latitudeCluster(config: LatitudeStack): Promise<ClusterLayer> {
       role: node.role,
       publicIp: node.server.primaryIpv4,
       machineConfiguration: talosCluster.machineConfigurations[node.name]!,
-      server: node.server,
     })),
+    anchor: talosCluster.anchor,
+    cluster: talosCluster.secrets,
   });
   if (talosConfig.outputDir) {
     new LocalSecretFiles("cto-config-files", { directory: talosConfig.outputDir, files: { kubeconfig: bootstrap.kubeconfig, talosconfig: bootstrap.talosconfig } });
   }
   return {
-    cluster: { kubeconfig: bootstrap.kubeconfig, deletedWith: bootstrap.bootstrap },
+    cluster: { kubeconfig: bootstrap.kubeconfig, deletedWith: bootstrap.bootstrap, clusterIdentifier: talosCluster.clusterId },
     outputs: { ...servers, kubernetesEndpoint: talosCluster.endpoint.url, kubeconfig: bootstrap.kubeconfig, talosconfig: bootstrap.talosconfig },
   };
 }
@@ -140,6 +152,7 @@ function platformAndGitOps(config: StackConfig, secrets: StackSecrets, cluster: 
   const k8sProvider = new k8s.Provider("cto-k8s", {
     kubeconfig: cluster.kubeconfig,
     ...(cluster.context !== undefined && { context: cluster.context }),
+    ...(cluster.clusterIdentifier !== undefined && { clusterIdentifier: cluster.clusterIdentifier }),
   });
   const generated = new PlatformSecrets("cto-platform-secrets");
   const { platform, gitops } = config;
@@ -182,6 +195,7 @@ function platformAndGitOps(config: StackConfig, secrets: StackSecrets, cluster: 
         ...(repo && { repoUrl: repo.cloneUrl, repoPrivateKey: generated.deployPrivateKey }),
         appsPath: gitops?.appsPath ?? "apps",
         targetRevision: gitops?.branch ?? "HEAD",
+        allowGitOpsRemoval: platform.allowGitOpsRemoval ?? false,
       },
       vault: platform.vault,
       protect: config.profile === "production",

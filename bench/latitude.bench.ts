@@ -222,6 +222,7 @@ function inputsFor(bench: Bench, projectId: string, tagIds: string[], hostnames:
     sshKeyIds: [],
     tagIds,
     stackTag: "cto-metal-bench",
+    stackIdentity: "0123456789abcdef",
     hourlyPrice: 0,
     allowReinstall: false,
     allowReplace: false,

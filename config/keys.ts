@@ -16,6 +16,7 @@ export const KEY_KINDS = {
   sshKeys: "json",
   vlan: "json",
   allowReinstall: "boolean",
+  allowEvenControlPlanes: "boolean",
   deployTimeoutMinutes: "json",
   clusterName: "string",
   clusterEndpoint: "string",
@@ -25,6 +26,7 @@ export const KEY_KINDS = {
   schematicId: "string",
   outputDir: "string",
   allowControlPlaneRemoval: "json",
+  allowEndpointChange: "boolean",
   stopAfter: "string",
   profile: "string",
   githubOrg: "string",
@@ -37,6 +39,7 @@ export const KEY_KINDS = {
   chartValues: "json",
   gitopsRepo: "json",
   githubApps: "json",
+  allowGitOpsRemoval: "boolean",
 } as const;
 
 export type ConfigKey = keyof typeof KEY_KINDS;
@@ -52,10 +55,13 @@ export const CONFIG_DEFAULTS: Readonly<Partial<Record<ConfigKey, string>>> = {
   operatingSystem: "ipxe",
   sshKeys: "[]",
   allowReinstall: "false",
+  allowEvenControlPlanes: "false",
   deployTimeoutMinutes: "30",
   clusterName: "cto",
   talosExtensions: "[]",
   allowControlPlaneRemoval: "[]",
+  allowEndpointChange: "false",
   profile: "standard",
   skipStack: "false",
+  allowGitOpsRemoval: "false",
 };

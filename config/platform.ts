@@ -14,11 +14,13 @@ export type PlatformKey =
   | "vault"
   | "chartValues"
   | "gitopsRepo"
-  | "githubApps";
+  | "githubApps"
+  | "allowGitOpsRemoval";
 
 /** Secret keys of the project namespace, read with getSecret (never declared in Pulumi.yaml). */
 export const SECRET_KEYS = ["ngrokApiKey", "ngrokAuthtoken", "githubAppPrivateKeys"] as const;
 export type SecretKey = (typeof SECRET_KEYS)[number];
+
 
 /** Environment variables that stand in for a secret key that is not set (CI passes secrets this way). */
 export const SECRET_ENV_FALLBACK: Readonly<Partial<Record<SecretKey, string>>> = { ngrokApiKey: "NGROK_API_KEY", ngrokAuthtoken: "NGROK_AUTHTOKEN" };
@@ -114,6 +116,7 @@ export function checkPlatform(checker: KeyChecker<PlatformKey | "githubOrg">, ct
   const chartValues = checker.check("chartValues", chartValuesSchema.optional());
   const repo = checker.check("gitopsRepo", gitopsRepoSchema.optional());
   const apps = checker.check("githubApps", githubAppsSchema.optional());
+  const allowGitOpsRemoval = checker.check("allowGitOpsRemoval", z.boolean(expecting("true or false")));
 
   // Argo CD is served, and ACME's HTTP-01 challenges answered, through the ngrok operator.
   const needNgrok = (key: "argocdDomain" | "acme", reason: string): void => {
@@ -154,7 +157,7 @@ export function checkPlatform(checker: KeyChecker<PlatformKey | "githubOrg">, ct
     checker.report("gitopsRepo", [], `expected ${checker.namespace}:githubOrg to be set for a GitOps repository, got no organization`);
   }
 
-  if (!(skip.ok && domain.ok && acme.ok && vault.ok && chartValues.ok && repo.ok && apps.ok)) return FAILED;
+  if (!(skip.ok && domain.ok && acme.ok && vault.ok && chartValues.ok && repo.ok && apps.ok && allowGitOpsRemoval.ok)) return FAILED;
   const platform: PlatformConfig = {
     skip: skip.value,
     ...(domain.value !== undefined && { argocdDomain: domain.value }),
@@ -162,6 +165,7 @@ export function checkPlatform(checker: KeyChecker<PlatformKey | "githubOrg">, ct
     ngrok: ctx.secrets.has("ngrokApiKey") && ctx.secrets.has("ngrokAuthtoken"),
     vault: { flavor: vault.value?.flavor ?? "vault", ha: vault.value?.ha ?? ctx.profile === "production" },
     chartValues: chartValues.value ?? {},
+    ...(allowGitOpsRemoval.value && { allowGitOpsRemoval: true }),
   };
   if (!ctx.githubOrg) return { ok: true, value: { platform } };
   const repository = repo.value ?? gitopsRepoSchema.parse({});

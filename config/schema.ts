@@ -2,7 +2,7 @@
 // pulumi.Config reads happen in ../config.ts, so this is tested without Pulumi at all.
 import { z } from "zod";
 import { parseIpv4Cidr } from "./cidr";
-import { isLatitudeHostname, LATITUDE_HOSTNAME_MAX_LENGTH, nodeHostname } from "./hostname";
+import { HOSTNAME_FORMAT, isLatitudeHostname, LATITUDE_HOSTNAME_MAX_LENGTH, nodeHostname } from "./hostname";
 import {
   type ConfigIssue,
   type KeyChecker,
@@ -20,7 +20,7 @@ import { checkKubeconfigSource, checkPlatform, type SecretKey } from "./platform
 import { checkInstallDisk, checkTalos, INSTALL_DISK } from "./talos";
 import type { InstallDisk, LatitudeConfig, NodeConfig, ProjectConfig, StackConfig, TalosConfig } from "./types";
 import { RESERVED_HOSTS } from "../components/fleet/privateIps";
-import { defaultControlPlaneCount, defaultRole } from "../components/fleet/roles";
+import { resolveRoles } from "../components/fleet/roles";
 import { VIP_MIN_CONTROL_PLANES } from "../components/talos/endpoint";
 import {
   adoptSchema,
@@ -161,6 +161,7 @@ export function parseConfig(
     const vlan = check("vlan", vlanSchema.optional());
     const allowReinstall = check("allowReinstall", z.boolean(expecting("true or false")));
     const deployTimeout = check("deployTimeoutMinutes", deployTimeoutSchema);
+    const allowEven = check("allowEvenControlPlanes", z.boolean(expecting("true or false")));
 
     const nodeDisks = nodes.ok
       ? nodes.value.map((node, i) => checkInstallDisk(checker, "nodes", [i, "installDisk"], node.installDisk))
@@ -169,30 +170,35 @@ export function parseConfig(
     // Cross-key rules run on whatever parsed, so one run reports as much as possible.
     if (nodes.ok) {
       reportDuplicates("nodes", nodes.value, "node name");
-      if (nodes.value.every((node) => node.role === "worker")) {
+      const controlPlanes = resolveRoles(nodes.value).filter((node) => node.role === "controlplane").length;
+      if (controlPlanes === 0) {
         report(
           "nodes",
           [],
-          `expected at least one node that can be a control plane (role "controlplane" or no role), got only role "worker"`,
+          nodes.value.every((node) => node.role === "worker")
+            ? `expected at least one node that can be a control plane (role "controlplane" or no role), got only role "worker"`
+            : `expected a node with role "controlplane" (a node without a role is a worker once any node has one), got none`,
         );
-      } else if (!nodes.value.some((node, i) => (node.role ?? defaultRole(i, nodes.value.length)) === "controlplane")) {
-        const defaults = defaultControlPlaneCount(nodes.value.length);
+      } else if (controlPlanes % 2 === 0 && allowEven.ok && !allowEven.value) {
+        // etcd needs a majority: 2 members tolerate no loss (like 1), 4 tolerate one (like 3).
         report(
           "nodes",
           [],
-          `expected a control plane among the first ${defaults} node${defaults === 1 ? "" : "s"} (the rest default to workers) or a node with role "controlplane", got none`,
+          `expected an odd number of control planes (etcd quorum: ${controlPlanes} tolerate no more failures than ${controlPlanes - 1}), ` +
+            `got ${controlPlanes}; set ${namespace}:allowEvenControlPlanes to true to run them anyway`,
         );
       }
     }
     if (sshKeys.ok) reportDuplicates("sshKeys", sshKeys.value, "key name");
     if (nodes.ok && prefix.ok) {
       nodes.value.forEach((node, i) => {
-        const hostname = nodeHostname(prefix.value, ctx.stack, node.name);
+        // The config namespace is the Pulumi project.
+        const hostname = nodeHostname(prefix.value, namespace, ctx.stack, node.name);
         if (isLatitudeHostname(hostname)) return;
         report(
           "nodes",
           [i, "name"],
-          `expected the hostname "<hostnamePrefix>-<stack>-<name>" to have at most ${LATITUDE_HOSTNAME_MAX_LENGTH} letters, ` +
+          `expected the hostname "${HOSTNAME_FORMAT}" to have at most ${LATITUDE_HOSTNAME_MAX_LENGTH} letters, ` +
             `digits, "-" and "." (starting and ending with a letter or digit), got ${show(hostname)} (${hostname.length} characters)`,
         );
       });
@@ -200,7 +206,7 @@ export function parseConfig(
     if (nodes.ok && vlan.ok && vlan.value) {
       const subnet = parseIpv4Cidr(vlan.value.subnet);
       const count = nodes.value.length;
-      const controlPlanes = nodes.value.filter((node, i) => (node.role ?? defaultRole(i, count)) === "controlplane").length;
+      const controlPlanes = resolveRoles(nodes.value).filter((node) => node.role === "controlplane").length;
       if (subnet.ok && subnet.cidr.usable < count) {
         report(
           "vlan",
@@ -269,7 +275,7 @@ export function parseConfig(
         name: node.name,
         ...(node.role !== undefined && { role: node.role }),
         plan: node.plan ?? plan.value,
-        hostname: nodeHostname(prefix.value, ctx.stack, node.name),
+        hostname: nodeHostname(prefix.value, namespace, ctx.stack, node.name),
         allowReplace: node.allowReplace ?? false,
         ...(installDisk !== undefined && { installDisk }),
         ...(node.vlanParent !== undefined && { vlanParent: node.vlanParent }),

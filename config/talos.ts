@@ -23,7 +23,8 @@ export type TalosKey =
   | "talosExtensions"
   | "schematicId"
   | "outputDir"
-  | "allowControlPlaneRemoval";
+  | "allowControlPlaneRemoval"
+  | "allowEndpointChange";
 
 export const INSTALL_DISK = 'a device path such as "/dev/nvme0n1" or a selector such as {"size": ">= 100GB"}';
 
@@ -127,6 +128,7 @@ export function checkTalos(checker: KeyChecker<TalosKey>): Result<TalosConfig> {
     "allowControlPlaneRemoval",
     z.array(nodeNameSchema, expectingList('a list of node names such as ["cp3"]')),
   );
+  const allowEndpointChange = checker.check("allowEndpointChange", z.boolean(expecting("true or false")));
 
   if (extensions.ok) {
     const firstUse = new Map<string, number>();
@@ -153,7 +155,7 @@ export function checkTalos(checker: KeyChecker<TalosKey>): Result<TalosConfig> {
     return FAILED;
   }
 
-  if (!(clusterName.ok && endpoint.ok && k8s.ok && installDisk.ok && extensions.ok && schematicId.ok && outputDir.ok && allowRemoval.ok)) {
+  if (!(clusterName.ok && endpoint.ok && k8s.ok && installDisk.ok && extensions.ok && schematicId.ok && outputDir.ok && allowRemoval.ok && allowEndpointChange.ok)) {
     return FAILED;
   }
   return {
@@ -167,6 +169,7 @@ export function checkTalos(checker: KeyChecker<TalosKey>): Result<TalosConfig> {
       ...(schematicId.value !== undefined && { schematicId: schematicId.value }),
       ...(outputDir.value !== undefined && { outputDir: outputDir.value }),
       allowControlPlaneRemoval: allowRemoval.value,
+      allowEndpointChange: allowEndpointChange.value,
     },
   };
 }

@@ -101,6 +101,8 @@ export interface TalosConfig {
   readonly outputDir?: string;
   /** Control planes that may disappear from `nodes`; any other removal is refused at preview. */
   readonly allowControlPlaneRemoval: readonly string[];
+  /** The anchor control plane (endpoint, bootstrap, kubeconfig; pinned in state) may go and the endpoint move with it. */
+  readonly allowEndpointChange: boolean;
 }
 
 /** The charts whose Helm values `cto-metal:chartValues` may override (Vault's key covers OpenBao). */
@@ -119,6 +121,11 @@ export interface PlatformConfig {
   readonly vault: { readonly flavor: "vault" | "openbao"; readonly ha: boolean };
   /** Helm values merged over what the program sets, per chart. */
   readonly chartValues: Readonly<Partial<Record<PlatformChart, Record<string, unknown>>>>;
+  /**
+   * allowGitOpsRemoval: a run without the GitOps repository may delete Argo CD's root Application
+   * (and, through its finalizer, every app it deployed); present only when true.
+   */
+  readonly allowGitOpsRemoval?: true;
 }
 
 export interface GitHubAppConfig {

@@ -54,6 +54,9 @@ describe("Pulumi.yaml and the stack files", () => {
       sshKeys: undefined,
       vlan: undefined,
       allowReinstall: "boolean",
+      allowEvenControlPlanes: "boolean",
+      allowEndpointChange: "boolean",
+      allowGitOpsRemoval: "boolean",
       deployTimeoutMinutes: undefined,
       clusterName: "string",
       clusterEndpoint: "string",
@@ -106,8 +109,8 @@ describe("Pulumi.yaml and the stack files", () => {
       site: "MIA2",
       billing: "hourly",
       nodes: [
-        { name: "cp1", hostname: "cto-trial-cp1" },
-        { name: "worker1", hostname: "cto-trial-worker1" },
+        { name: "cp1", hostname: "cto-cto-metal-trial-cp1" },
+        { name: "worker1", hostname: "cto-cto-metal-trial-worker1" },
       ],
     });
   });
@@ -139,7 +142,7 @@ describe("loadConfig", () => {
     const get = vi.spyOn(pulumi.Config.prototype, "get");
     const getSecret = vi.spyOn(pulumi.Config.prototype, "getSecret");
     const config = loadConfig();
-    expect(latitudeOf(config).nodes.map((n) => n.hostname)).toStrictEqual(["cto-cto-test-cp1", "cto-cto-test-worker1"]);
+    expect(latitudeOf(config).nodes.map((n) => n.hostname)).toStrictEqual(["cto-cto-metal-cto-test-cp1", "cto-cto-metal-cto-test-worker1"]);
     expect(get.mock.calls.map(([key]) => key)).toStrictEqual([...CONFIG_KEYS]);
     expect(get.mock.contexts.every((c) => (c as pulumi.Config).name === "cto-metal")).toBe(true);
     // Secret keys are only probed for presence, in the project namespace; their values stay Outputs.

@@ -49,8 +49,8 @@ describe("parseConfig: valid configurations", () => {
         plan: "c3-small-x86",
         billing: "hourly",
         nodes: [
-          { name: "a", plan: "c3-small-x86", hostname: "cto-qa-a", allowReplace: false },
-          { name: "b", plan: "c3-large-x86", hostname: "cto-qa-b", allowReplace: false },
+          { name: "a", plan: "c3-small-x86", hostname: "cto-cto-metal-qa-a", allowReplace: false },
+          { name: "b", plan: "c3-large-x86", hostname: "cto-cto-metal-qa-b", allowReplace: false },
         ],
         hostnamePrefix: "cto",
         operatingSystem: "ipxe",
@@ -58,7 +58,7 @@ describe("parseConfig: valid configurations", () => {
         allowReinstall: false,
         deployTimeoutMinutes: 30,
       },
-      talos: { clusterName: "cto", kubernetesVersion: "v1.36.0", extensions: [], allowControlPlaneRemoval: [] },
+      talos: { clusterName: "cto", kubernetesVersion: "v1.36.0", extensions: [], allowControlPlaneRemoval: [], allowEndpointChange: false },
     });
   });
 
@@ -90,7 +90,7 @@ describe("parseConfig: valid configurations", () => {
       provisioningType: "reserved",
     });
     expect(latitude.billing).toBe("yearly");
-    expect(latitude.nodes.map((n) => n.hostname)).toStrictEqual(["lab.1-cto-test-cp1", "lab.1-cto-test-worker1"]);
+    expect(latitude.nodes.map((n) => n.hostname)).toStrictEqual(["lab.1-cto-metal-cto-test-cp1", "lab.1-cto-metal-cto-test-worker1"]);
     expect(latitude.ipxeUrl).toMatch(/^https:\/\/pxe\.factory\.talos\.dev\//);
     expect(latitude.sshKeys).toStrictEqual([
       { name: "ops", publicKey: ED25519_KEY },
@@ -122,11 +122,18 @@ describe("parseConfig: valid configurations", () => {
     expect(latitude.nodes.map((node) => node.vlanParent)).toStrictEqual([{ busPath: "0000:41:00.1" }, { interface: "eno2" }, undefined]);
   });
 
+  it("runs an even number of control planes only when confirmed", () => {
+    const nodes = [{ name: "cp1", role: "controlplane" }, { name: "cp2", role: "controlplane" }];
+    expect(() => parseConfig({ ...VALID_RAW, nodes }, { stack: "cto-test" })).toThrow("expected an odd number of control planes");
+    const latitude = latitudeOf(parseConfig({ ...VALID_RAW, nodes, allowEvenControlPlanes: "true" }, { stack: "cto-test" }));
+    expect(latitude.nodes.map((node) => node.role)).toStrictEqual(["controlplane", "controlplane"]);
+  });
+
   it("accepts a hostname of exactly 32 characters and a subnet with exactly enough addresses", () => {
     // One control plane: no Talos VIP, so no addresses need to stay free.
     const nodes = Array.from({ length: 6 }, (_, i) => ({ name: `node-${i}`, role: i === 0 ? "controlplane" : "worker" }));
     const latitude = latitudeOf(
-      parseConfig({ ...VALID_RAW, nodes, vlan: { subnet: "10.0.0.8/29" } }, { stack: "twenty-one-chars-stk1" }),
+      parseConfig({ ...VALID_RAW, nodes, vlan: { subnet: "10.0.0.8/29" } }, { stack: "eleven-stk1" }),
     );
     expect(latitude.nodes[0]?.hostname).toHaveLength(32);
   });
@@ -192,7 +199,7 @@ describe("parseConfig: invalid configurations", () => {
 
 describe("helpers", () => {
   it("builds deterministic lower-case hostnames", () => {
-    expect(nodeHostname("CTO", "Prod", "cp1")).toBe("cto-prod-cp1");
+    expect(nodeHostname("CTO", "Metal", "Prod", "cp1")).toBe("cto-metal-prod-cp1");
     expect(isLatitudeHostname("a".repeat(32))).toBe(true);
     expect(isLatitudeHostname("a".repeat(33))).toBe(false);
     expect(isLatitudeHostname("a-")).toBe(false);

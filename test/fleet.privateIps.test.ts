@@ -31,6 +31,25 @@ describe("allocatePrivateIps", () => {
     );
   });
 
+  it("keeps every address it gave when the list changes around it: a fifth node in a /28 renumbers nobody", () => {
+    const before = allocatePrivateIps("10.8.0.0/28", ["cp1", "cp2", "cp3", "w1"]);
+    const after = allocatePrivateIps("10.8.0.0/28", ["cp1", "cp2", "cp3", "w1", "w2"], before);
+    for (const name of ["cp1", "cp2", "cp3", "w1"]) expect(after.get(name)).toBe(before.get(name));
+    expect(new Set(after.values()).size).toBe(5);
+  });
+
+  it("keeps given addresses whatever nodes come and go, in any order (property)", () => {
+    const names = fc.uniqueArray(fc.constantFrom(...Array.from({ length: 12 }, (_, i) => `n${i}`)), { minLength: 1, maxLength: 12 });
+    fc.assert(
+      fc.property(names, names, (first, second) => {
+        const before = allocatePrivateIps("10.8.0.0/28", first);
+        const after = allocatePrivateIps("10.8.0.0/28", second, before);
+        for (const name of second) if (before.has(name)) expect(after.get(name)).toBe(before.get(name));
+        expect(new Set(after.values()).size).toBe(second.length);
+      }),
+    );
+  });
+
   it("refuses a subnet too small for the nodes", () => {
     expect(() => allocatePrivateIps("10.0.0.0/30", ["a", "b", "c"])).toThrow("vlan subnet 10.0.0.0/30 has 2 addresses for 3 nodes");
   });

@@ -15,17 +15,23 @@ describe("assignRoles", () => {
 
   it("lets an explicit role win", () => {
     expect(roles([{ name: "a", role: "worker" }, { name: "b", role: "controlplane" }])).toEqual(["worker", "controlplane"]);
+    // once any node has a role, the others are workers, whatever their position
     expect(roles([{ name: "a" }, { name: "b" }, { name: "c", role: "worker" }, { name: "d", role: "controlplane" }])).toEqual([
-      "controlplane",
-      "controlplane",
+      "worker",
+      "worker",
       "worker",
       "controlplane",
     ]);
   });
 
+  it("makes a node without a role a worker as soon as any node has an explicit role (cto-test + {name: worker2})", () => {
+    expect(roles([{ name: "cp1", role: "controlplane" }, { name: "worker1", role: "worker" }, { name: "worker2" }])).toEqual(["controlplane", "worker", "worker"]);
+    expect(roles([{ name: "a", role: "worker" }, { name: "b" }, { name: "c", role: "controlplane" }])).toEqual(["worker", "worker", "controlplane"]);
+  });
+
   it("refuses a list without a control plane, naming the key", () => {
     expect(() => roles([{ name: "a", role: "worker" }, { name: "b" }])).toThrow(
-      'cto-metal:nodes: no node is a control plane (nodes after the first 1 default to workers); give one of them "role": "controlplane"',
+      'cto-metal:nodes: no node is a control plane (a node without a role is a worker once any node has one); give one of them "role": "controlplane"',
     );
   });
 
@@ -37,15 +43,15 @@ describe("assignRoles", () => {
         try {
           assigned = assignRoles(nodes);
         } catch {
-          // only a list that ends up with no control plane is refused
-          const defaults = defaultControlPlaneCount(nodes.length);
-          return nodes.every((n, i) => (n.role ?? (i < defaults ? "controlplane" : "worker")) === "worker");
+          // only a list with roles and no explicit control plane is refused
+          return nodes.some((n) => n.role !== undefined) && !nodes.some((n) => n.role === "controlplane");
         }
         const defaults = defaultControlPlaneCount(nodes.length);
+        const positional = nodes.every((n) => n.role === undefined);
         return (
           assigned.length === nodes.length &&
           assigned.some((n) => n.role === "controlplane") &&
-          assigned.every((n, i) => n.name === nodes[i]!.name && n.role === (nodes[i]!.role ?? (i < defaults ? "controlplane" : "worker")))
+          assigned.every((n, i) => n.name === nodes[i]!.name && n.role === (nodes[i]!.role ?? (positional && i < defaults ? "controlplane" : "worker")))
         );
       }),
     );

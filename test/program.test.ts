@@ -2,6 +2,7 @@
 // what it registers for cto-test, that it only reads, and that the API key reaches no input.
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { checkedState } from "./fixtures/checkedState";
 import { startEmulator, type Emulator } from "./emulator";
 import { MOCK_TALOS_SECRETS } from "./fixtures/talosMocks";
 import { buildValidator, validate, validatorUnavailable } from "./talos/talosValidator";
@@ -32,9 +33,9 @@ async function runProgram(config: Record<string, string>) {
   emulator.clearLog();
   await pulumi.runtime.setMocks(
     {
-      newResource: (args) => {
+      newResource: async (args) => {
         registered.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown> });
-        const state: Record<string, unknown> = { ...(args.inputs as Record<string, unknown>) };
+        const state: Record<string, unknown> = await checkedState(args.type, { ...(args.inputs as Record<string, unknown>) });
         if (args.type.endsWith(":Server")) Object.assign(state, { serverId: `sv_${args.name}`, primaryIpv4: "127.0.0.7" });
         if (args.type.endsWith(":Project")) state["projectId"] = "proj_new";
         if (args.type.endsWith(":Tag")) state["tagId"] = "tag_new";
@@ -82,10 +83,11 @@ afterAll(async () => {
 describe("the program for cto-test", () => {
   it("wires servers into Talos: fleet, machine configs, applies, one bootstrap, kubeconfig and talosconfig", async () => {
     const outputs = await runProgram(CTO_TEST);
-    await vi.waitFor(() => expect(registered).toHaveLength(13));
+    await vi.waitFor(() => expect(registered).toHaveLength(14));
     expect(registered.map((r) => `${r.type} ${r.name}`).sort()).toEqual(
       [
         "cto:fleet:ServerFleet cto",
+        "pulumi-nodejs:dynamic/latitude:StackIdentity cto-identity",
         "pulumi-nodejs:dynamic/latitude:Project cto-project",
         "pulumi-nodejs:dynamic/latitude:Server cto-cp1",
         "pulumi-nodejs:dynamic/latitude:Server cto-worker1",
@@ -108,8 +110,8 @@ describe("the program for cto-test", () => {
     expect(await value(outputs["costPerHourUsd"])).toBe(0.4);
     expect(await value(outputs["costPerMonthUsd"])).toBe(292);
     expect(await value(outputs["nodes"])).toEqual([
-      { name: "cp1", role: "controlplane", serverId: "sv_cto-cp1", hostname: "cto-cto-test-cp1", publicIp: "127.0.0.7" },
-      { name: "worker1", role: "worker", serverId: "sv_cto-worker1", hostname: "cto-cto-test-worker1", publicIp: "127.0.0.7" },
+      { name: "cp1", role: "controlplane", serverId: "sv_cto-cp1", hostname: "cto-cto-metal-cto-test-cp1", publicIp: "127.0.0.7" },
+      { name: "worker1", role: "worker", serverId: "sv_cto-worker1", hostname: "cto-cto-metal-cto-test-worker1", publicIp: "127.0.0.7" },
     ]);
     expect(emulator.requests.length).toBeGreaterThan(0);
     expect(emulator.requests.every((r) => r.method === "GET")).toBe(true);
@@ -145,7 +147,7 @@ describe("the program for cto-test", () => {
 
   it("rents servers only with stopAfter servers", async () => {
     await runProgram({ ...CTO_TEST, "cto-metal:stopAfter": "servers" });
-    await vi.waitFor(() => expect(registered).toHaveLength(5));
+    await vi.waitFor(() => expect(registered).toHaveLength(6));
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(registered.filter((r) => r.type.startsWith("talos:") || r.type.startsWith("cto:talos"))).toEqual([]);
     expect(invokes).toEqual([]);
@@ -153,7 +155,7 @@ describe("the program for cto-test", () => {
 
   it("puts the API key from config or environment in no registered input", async () => {
     await runProgram(CTO_TEST);
-    await vi.waitFor(() => expect(registered).toHaveLength(13));
+    await vi.waitFor(() => expect(registered).toHaveLength(14));
     const everything = JSON.stringify(registered);
     expect(everything).not.toContain(SENTINEL_CONFIG);
     expect(everything).not.toContain(SENTINEL_ENV);

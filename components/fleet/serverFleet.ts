@@ -1,16 +1,21 @@
-// ServerFleet: the Latitude side of a cluster — project (created or adopted), the stack's tag,
-// SSH keys, an optional VLAN, and one Server per node, all registered at once so the engine
-// creates them in parallel. Decisions live in pure helpers beside it (roles, private IPs, cost).
+// ServerFleet: the Latitude side of a cluster — the stack's identity, project (created or
+// adopted), the stack's tag, SSH keys, an optional VLAN, and one Server per node, all registered
+// at once so the engine creates them in parallel. Decisions live in pure helpers beside it (roles,
+// private IPs, cost). Ownership: names (hostnames, key names) can be shared by two stacks; the
+// identity cannot. It is written into the tag's and an owned project's description, and every
+// provider adopts only what carries it (providers/latitude/ownership.ts).
 import * as pulumi from "@pulumi/pulumi";
 import type { LatitudeConfig } from "../../config/types";
+import { ownerNote } from "../../providers/latitude/ownership";
 import { Server } from "../../providers/latitude/server";
 import { Project } from "../../providers/latitude/project";
 import { SshKey } from "../../providers/latitude/sshKey";
+import { StackIdentity } from "../../providers/latitude/stackIdentity";
 import { Tag } from "../../providers/latitude/tag";
+import { VlanAddresses } from "../../providers/cluster/vlanAddresses";
 import { VirtualNetwork } from "../../providers/latitude/virtualNetwork";
 import { VlanAssignment } from "../../providers/latitude/vlanAssignment";
 import { fleetCost, type FleetCost } from "../../providers/latitude/pricing";
-import { allocatePrivateIps } from "./privateIps";
 import { assignRoles, type NodeWithRole } from "./roles";
 
 export const TALOS_API_PORT = 50000;
@@ -45,12 +50,14 @@ export interface FleetNode {
 
 export class ServerFleet extends pulumi.ComponentResource {
   readonly projectId: pulumi.Output<string>;
+  /** The stack's identity: random, made at the first up and kept in state. */
+  readonly stackIdentity: pulumi.Output<string>;
   readonly tagId: pulumi.Output<string>;
   readonly vlanId: pulumi.Output<string | undefined>;
   /** The VLAN's 802.1Q id, for the Talos VLAN sub-interface. */
   readonly vlanVid: pulumi.Output<number | undefined>;
-  /** Each node's VLAN address (plain: allocated from config, by name). */
-  readonly privateIps: Record<string, string>;
+  /** Each node's VLAN address, kept in state once given (VlanAddresses); empty without a VLAN. */
+  readonly privateIps: pulumi.Output<Record<string, string>>;
   readonly nodes: pulumi.Output<FleetNode[]>;
   readonly cost: pulumi.Output<FleetCost>;
   readonly servers: Server[];
@@ -62,14 +69,20 @@ export class ServerFleet extends pulumi.ComponentResource {
     const lat = args.latitude;
     const child = { parent: this };
 
-    this.projectId = projectIdOf(name, args, child);
-    const tag = new Tag(`${name}-tag`, { name: args.stackTag, description: `Owned by Pulumi stack ${args.stackTag}` }, child);
+    const stackIdentity = new StackIdentity(`${name}-identity`, { stack: args.stackTag }, child).identity;
+    this.stackIdentity = stackIdentity;
+    const owned = stackIdentity.apply((identity) => ownerNote(args.stackTag, identity));
+    this.projectId = projectIdOf(name, args, owned, child);
+    const tag = new Tag(`${name}-tag`, { name: args.stackTag, description: owned }, child);
     this.tagId = tag.tagId;
-    const tagIds = pulumi.all([tag.tagId]);
+    // References go through each resource's id (the same value as its tagId, sshKeyId, ...): an id
+    // stays known while the resource is updated, its outputs do not, so a preview would otherwise
+    // show every dependent changing (a server's VLAN assignment as replaced) when it will not.
+    const tagIds = pulumi.all([tag.id]);
 
     const sshKeyIds = pulumi.all(
       lat.sshKeys.map(
-        (key) => new SshKey(`${name}-ssh-${key.name}`, { name: key.name, publicKey: key.publicKey, projectId: this.projectId, tagIds }, child).sshKeyId,
+        (key) => new SshKey(`${name}-ssh-${key.name}`, { name: key.name, publicKey: key.publicKey, projectId: this.projectId, tagIds, stackIdentity }, child).id,
       ),
     );
 
@@ -94,6 +107,7 @@ export class ServerFleet extends pulumi.ComponentResource {
           sshKeyIds,
           tagIds,
           stackTag: args.stackTag,
+          stackIdentity,
           hourlyPrice: price.hourly,
           allowReinstall: lat.allowReinstall,
           allowReplace: node.allowReplace,
@@ -104,42 +118,44 @@ export class ServerFleet extends pulumi.ComponentResource {
       );
     });
 
-    let privateIps = new Map<string, string>();
+    let privateIps = pulumi.output<Record<string, string>>({});
     if (lat.vlan) {
       const vlan = new VirtualNetwork(
         `${name}-vlan`,
-        { projectId: this.projectId, site: lat.site, description: lat.vlan.description ?? `${args.stackTag} private network`, tagIds },
+        { projectId: this.projectId, site: lat.site, description: lat.vlan.description ?? `${args.stackTag} private network`, tagIds, stackIdentity },
         child,
       );
       this.vlanId = vlan.vlanId;
       this.vlanVid = vlan.vid;
-      privateIps = allocatePrivateIps(lat.vlan.subnet, lat.nodes.map((node) => node.name));
+      privateIps = new VlanAddresses(`${name}-vlan-addresses`, { subnet: lat.vlan.subnet, nodes: lat.nodes.map((node) => node.name) }, child).addresses;
       this.servers.forEach((server, i) => {
-        new VlanAssignment(`${name}-${lat.nodes[i]!.name}-vlan`, { serverId: server.serverId, virtualNetworkId: vlan.vlanId }, child);
+        new VlanAssignment(`${name}-${lat.nodes[i]!.name}-vlan`, { serverId: server.id, virtualNetworkId: vlan.id }, child);
       });
     } else {
       this.vlanId = pulumi.output(undefined);
       this.vlanVid = pulumi.output(undefined);
     }
-    this.privateIps = Object.fromEntries(privateIps);
+    this.privateIps = privateIps;
 
-    this.nodes = pulumi.all(this.servers.map((server) => pulumi.all([server.nodeName, server.role, server.serverId, server.hostname, server.primaryIpv4]))).apply((rows) =>
-      rows.map(([nodeName, role, serverId, hostname, publicIp]) => ({
+    const rows = pulumi.all(this.servers.map((server) => pulumi.all([server.nodeName, server.role, server.serverId, server.hostname, server.primaryIpv4])));
+    this.nodes = pulumi.all([rows, privateIps]).apply(([list, addresses]) =>
+      list.map(([nodeName, role, serverId, hostname, publicIp]) => ({
         name: nodeName,
         role,
         serverId,
         hostname,
         publicIp,
-        ...(privateIps.has(nodeName) && { privateIp: privateIps.get(nodeName) }),
+        ...(addresses[nodeName] !== undefined && { privateIp: addresses[nodeName] }),
       })),
     );
     this.cost = pulumi.output(fleetCost(lat.nodes.map((node) => priceOf.get(node.name)!)));
 
-    this.registerOutputs({ projectId: this.projectId, tagId: this.tagId, vlanId: this.vlanId, nodes: this.nodes, cost: this.cost });
+    this.registerOutputs({ projectId: this.projectId, stackIdentity: this.stackIdentity, tagId: this.tagId, vlanId: this.vlanId, nodes: this.nodes, cost: this.cost });
   }
 }
 
-function projectIdOf(name: string, args: ServerFleetArgs, opts: pulumi.CustomResourceOptions): pulumi.Output<string> {
+/** `owned` names the stack and its identity: the description proves a same-named project is ours. */
+function projectIdOf(name: string, args: ServerFleetArgs, owned: pulumi.Output<string>, opts: pulumi.CustomResourceOptions): pulumi.Output<string> {
   const project = args.latitude.project;
   if (project.kind === "adopt") {
     if (args.adoptedProjectId === undefined) throw new Error(`ServerFleet ${name}: project ${project.slug} is adopted but no id was looked up`);
@@ -149,11 +165,12 @@ function projectIdOf(name: string, args: ServerFleetArgs, opts: pulumi.CustomRes
     `${name}-project`,
     {
       name: project.name,
-      // The description is the proof of ownership a retried create adopts by.
-      description: `${project.description ? `${project.description}; ` : ""}owned by Pulumi stack ${args.stackTag}`,
+      // The proof of ownership: a retried create adopts by it, and servers, keys and VLANs left
+      // untagged in this project are ours (providers/latitude/ownership.ts).
+      description: owned.apply((note) => `${project.description ? `${project.description}; ` : ""}${note}`),
       environment: project.environment,
       provisioningType: project.provisioningType,
     },
     opts,
-  ).projectId;
+  ).id;
 }

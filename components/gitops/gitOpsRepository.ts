@@ -152,6 +152,17 @@ export class GitOpsRepository extends pulumi.ComponentResource {
     const repo = this.repository;
     // With "delete" the hook and key go with the repository instead of one API call each.
     const withRepo = args.onDestroy === "delete" ? { deletedWith: repo } : {};
+    // Renaming the repository (cto-metal:gitopsRepo.name) renames it in place, but changes the
+    // `repository` input of the deploy key and the webhook, which the GitHub provider answers with
+    // a replace: every field of a deploy key forces one (@pulumi/github 6.15.0
+    // repositoryDeployKey.d.ts: "Changing any of the fields forces re-creating the resource"), and
+    // a webhook's repository does (upstream terraform-provider-github
+    // resource_github_repository_webhook.go: "repository" ForceNew). The SDK declares neither as
+    // replaceOnChanges or deleteBeforeReplace (the constructors only add the plugin version), so
+    // the engine would create the replacement first: the same key again, which GitHub refuses as
+    // already in use (422), and a hook with the same config, which it refuses as a duplicate (422).
+    // The old one goes first; Argo CD misses at most a pull or a push event in between.
+    const replaceDeleteFirst = { deleteBeforeReplace: true };
 
     const seed = new RepositorySeed(
       `${name}-seed`,
@@ -178,7 +189,7 @@ export class GitOpsRepository extends pulumi.ComponentResource {
     new github.RepositoryDeployKey(
       `${name}-deploy-key`,
       { repository: repo.name, title: `${name}-argocd-read-only`, key: args.deployKeyPublic, readOnly: true },
-      { parent: this, ...withRepo },
+      { parent: this, ...replaceDeleteFirst, ...withRepo },
     );
 
     if (args.argoWebhookUrl !== undefined) {
@@ -191,7 +202,7 @@ export class GitOpsRepository extends pulumi.ComponentResource {
           configuration: { url: args.argoWebhookUrl, contentType: "json", insecureSsl: false, secret: pulumi.secret(args.webhookSecret) },
         },
         // The configuration carries the shared secret: the whole block stays secret in state.
-        { parent: this, additionalSecretOutputs: ["configuration"], ...withRepo },
+        { parent: this, additionalSecretOutputs: ["configuration"], ...replaceDeleteFirst, ...withRepo },
       );
       this.webhookId = hook.id;
     } else {

@@ -49,35 +49,49 @@ export function firstControlPlane<T extends { readonly role: NodeRole }>(nodes: 
 
 /**
  * The Kubernetes API endpoint: `cto-metal:clusterEndpoint` (a DNS name or IP), else a Latitude
- * elastic IP, else the public IP of the first control plane in config order.
+ * elastic IP, else the public IP of the anchor control plane: the first control plane in config
+ * order at the first `up`, kept in state from then on (clusterPins.ts).
  *
- * Stability: the result does not change when nodes are added (they are appended), when workers are
- * removed or replaced, or when control planes after the first are added or replaced. Only
- * replacing or removing the first control plane's server changes it (its public IP goes with the
- * server); a stack that must survive that pins a DNS name or an elastic IP.
+ * Stability: the result does not change when nodes are added, reordered or inserted at the top,
+ * when workers are removed or replaced, or when other control planes are added or replaced. Only
+ * replacing or removing the anchor's server changes it (its public IP goes with the server; removal
+ * needs cto-metal:allowEndpointChange); a stack that must survive that pins a DNS name.
  */
 export function clusterEndpoint(args: {
   readonly configured?: string;
   readonly elasticIp?: string;
   readonly nodes: readonly EndpointNode[];
+  /** The pinned anchor control plane (clusterPins.ts); without one, the first control plane. */
+  readonly anchor?: string;
 }): ClusterEndpoint {
   const choose = (host: string, source: EndpointSource): ClusterEndpoint => ({ host, url: endpointUrl(host), source });
   if (args.configured !== undefined) return choose(args.configured, "config");
   if (args.elasticIp !== undefined) return choose(args.elasticIp, "elasticIp");
-  return choose(firstControlPlane(args.nodes).publicIp, "firstControlPlane");
+  return choose(anchorNode(args.nodes, args.anchor).publicIp, "firstControlPlane");
+}
+
+/** The anchor control plane by name, or the first control plane when none is pinned yet. */
+export function anchorNode<T extends { readonly name: string; readonly role: NodeRole }>(nodes: readonly T[], anchor: string | undefined): T {
+  if (anchor === undefined) return firstControlPlane(nodes);
+  const node = nodes.find((candidate) => candidate.name === anchor && candidate.role === "controlplane");
+  if (!node) throw new Error(`the pinned control plane ${anchor} is not among this run's control planes`);
+  return node;
 }
 
 /**
  * SANs for the Talos API certificate (`machine.certSANs`) and the kube-apiserver certificate
- * (`cluster.apiServer.certSANs`): the endpoint host, every control plane's public IP (config order),
- * then the VIP if any. Each once, first occurrence kept, so the list is deterministic.
+ * (`cluster.apiServer.certSANs`): the endpoint host, every control plane's public IP (by node name,
+ * so reordering `nodes` changes no config), then the VIP if any. Each once, first occurrence kept.
  */
 export function certSANs(args: {
   readonly endpointHost: string;
   readonly nodes: readonly EndpointNode[];
   readonly vip?: string;
 }): string[] {
-  const controlPlaneIps = args.nodes.filter((node) => node.role === "controlplane").map((node) => node.publicIp);
+  const controlPlaneIps = args.nodes
+    .filter((node) => node.role === "controlplane")
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((node) => node.publicIp);
   const all = [args.endpointHost, ...controlPlaneIps, ...(args.vip !== undefined ? [args.vip] : [])];
   return [...new Set(all)];
 }

@@ -1,11 +1,15 @@
 // TalosBootstrap: applies each node's machine configuration (in parallel, each as soon as its own
-// server answers), bootstraps etcd on exactly one control plane, then reads the kubeconfig and
-// builds the talosconfig. Control-plane resources go with their server on destroy, so a destroy
-// never waits on nodes that are being deleted anyway; workers reset first (they leave the cluster).
+// server answers), bootstraps etcd on exactly one control plane (the anchor pinned in state), then
+// reads the kubeconfig and builds the talosconfig.
+//
+// Leaving the cluster: a node removed from the config resets gracefully before its server goes (a
+// control plane leaves etcd, so no dead member is left behind). A whole-cluster destroy skips the
+// resets: every apply is deleted with the machine secrets, which only a destroy of the cluster
+// deletes, so nobody waits on nodes that are going away anyway.
 import * as pulumi from "@pulumi/pulumi";
 import type { NodeRole } from "../../config/types";
 import * as talos from "../../providers/talos";
-import { firstControlPlane } from "./endpoint";
+import { anchorNode } from "./endpoint";
 
 export interface BootstrapNode {
   name: string;
@@ -13,8 +17,6 @@ export interface BootstrapNode {
   /** The address the Talos API answers on: the server's public IPv4 (maintenance mode first). */
   publicIp: pulumi.Input<string>;
   machineConfiguration: pulumi.Input<string>;
-  /** The server resource: per-node Talos resources are deleted with it. */
-  server: pulumi.Resource;
 }
 
 export interface TalosBootstrapArgs {
@@ -23,6 +25,10 @@ export interface TalosBootstrapArgs {
   nodes: BootstrapNode[];
   /** Run the cluster health check after bootstrap (skipped during preview). */
   checkHealth: boolean;
+  /** The anchor control plane pinned in state (TalosCluster.anchor): it bootstraps etcd and serves the kubeconfig. */
+  anchor: pulumi.Input<string>;
+  /** Deleted only when the whole cluster is (TalosCluster.secrets): applies go with it without a reset. */
+  cluster: pulumi.Resource;
 }
 
 export class TalosBootstrap extends pulumi.ComponentResource {
@@ -45,27 +51,29 @@ export class TalosBootstrap extends pulumi.ComponentResource {
             endpoint: node.publicIp,
             clientConfiguration,
             machineConfigurationInput: node.machineConfiguration,
-            // A removed worker leaves the cluster gracefully before its server is deleted.
-            onDestroy: { graceful: true, reboot: false, reset: node.role === "worker" },
+            // A removed node leaves the cluster (a control plane its etcd membership) before its server is deleted.
+            onDestroy: { graceful: true, reboot: false, reset: true },
           },
-          // A worker's apply is deleted on its own first, so its reset (leaving the cluster) runs
-          // before the server goes; a control plane's goes with its server.
-          { parent: this, ...(node.role === "controlplane" && { deletedWith: node.server }) },
+          { parent: this, deletedWith: args.cluster },
         ),
     );
 
-    // etcd is bootstrapped once, on the first control plane, by its real address.
-    const first = firstControlPlane(args.nodes);
-    const firstApply = this.applies[args.nodes.indexOf(first)]!;
+    // etcd is bootstrapped once, on the anchor, by its real address; every control plane's apply
+    // comes first, whichever is the anchor.
+    const controlPlaneApplies = this.applies.filter((_, i) => args.nodes[i]!.role === "controlplane");
+    const anchorIp = pulumi.all([args.anchor, ...args.nodes.map((node) => node.publicIp)]).apply(([anchor, ...ips]) => {
+      const names = args.nodes.map((node, i) => ({ name: node.name, role: node.role, publicIp: ips[i]! }));
+      return anchorNode(names, anchor).publicIp;
+    });
     this.bootstrap = new talos.machine.Bootstrap(
       `${name}-bootstrap`,
       // Install and reboot on bare metal take longer than the plugin's 10-minute default.
-      { node: first.publicIp, endpoint: first.publicIp, clientConfiguration, timeouts: { create: "30m" } },
-      { parent: this, dependsOn: [firstApply], deletedWith: first.server },
+      { node: anchorIp, endpoint: anchorIp, clientConfiguration, timeouts: { create: "30m" } },
+      { parent: this, dependsOn: controlPlaneApplies, deletedWith: args.cluster },
     );
     const kubeconfig = new talos.cluster.Kubeconfig(
       `${name}-kubeconfig`,
-      { node: first.publicIp, endpoint: first.publicIp, clientConfiguration },
+      { node: anchorIp, endpoint: anchorIp, clientConfiguration },
       { parent: this, dependsOn: [this.bootstrap] },
     );
     this.kubeconfig = pulumi.secret(kubeconfig.kubeconfigRaw);

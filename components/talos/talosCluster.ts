@@ -14,13 +14,14 @@ export { serverLabelPatch } from "./talosRender";
 export interface TalosNodeArgs {
   name: string;
   role: NodeRole;
-  hostname: string;
+  /** The server's hostname as Latitude has it (a server made before hostnames carried the project keeps its own). */
+  hostname: pulumi.Input<string>;
   installDisk: InstallDisk;
   publicIp: pulumi.Input<string>;
   /** The Latitude server id: carried into the config, so a replaced server gets its config again. */
   serverId: pulumi.Input<string>;
-  /** With a VLAN: the node's VLAN address. */
-  privateIp?: string;
+  /** With a VLAN: the node's VLAN address (kept in state by the fleet's VlanAddresses). */
+  privateIp?: pulumi.Input<string>;
   /** With a VLAN: `nodes[].vlanParent` from config, which wins over what Latitude reports. */
   vlanParent?: VlanParent;
   /** With a VLAN: the MAC Latitude lists with role `internal`, if any (vlanParent.ts). */
@@ -53,6 +54,8 @@ export interface TalosClusterArgs {
   vlan?: TalosVlanArgs;
   /** Control planes the config allows to disappear from `nodes` (any other removal fails the preview). */
   allowControlPlaneRemoval?: string[];
+  /** `cto-metal:allowEndpointChange`: the anchor control plane may go, and the endpoint with it. */
+  allowEndpointChange?: boolean;
   /** Patches every node gets, from other layers (e.g. the storage layer's kubelet mount). */
   extraPatches?: object[];
 }
@@ -62,6 +65,10 @@ export class TalosCluster extends pulumi.ComponentResource {
   readonly controlPlaneGuard: ControlPlaneGuard;
   readonly clientConfiguration: pulumi.Output<talos.ClientConfiguration>;
   readonly endpoint: pulumi.Output<ClusterEndpoint>;
+  /** The anchor control plane, pinned in state: endpoint (unless configured), bootstrap and kubeconfig node. */
+  readonly anchor: pulumi.Output<string>;
+  /** The machine secrets' resource id: the Kubernetes provider's clusterIdentifier (a new cluster, a new id). */
+  readonly clusterId: pulumi.Output<string>;
   /** Rendered machine configuration per node name (secret). */
   readonly machineConfigurations: Record<string, pulumi.Output<string>>;
 
@@ -71,9 +78,19 @@ export class TalosCluster extends pulumi.ComponentResource {
     this.clientConfiguration = this.secrets.clientConfiguration;
     this.controlPlaneGuard = new ControlPlaneGuard(
       `${name}-control-planes`,
-      { controlPlanes: args.nodes.filter((node) => node.role === "controlplane").map((node) => node.name), allowRemoval: args.allowControlPlaneRemoval ?? [] },
+      {
+        controlPlanes: args.nodes.filter((node) => node.role === "controlplane").map((node) => node.name),
+        allowRemoval: args.allowControlPlaneRemoval ?? [],
+        allowEndpointChange: args.allowEndpointChange ?? false,
+        endpointConfigured: args.configuredEndpoint !== undefined,
+        kubernetesVersion: args.kubernetesVersion,
+      },
       { parent: this },
     );
+    this.anchor = this.controlPlaneGuard.anchor;
+    // The resource id, not the secrets' cluster id: an id stays known at preview while the secrets are
+    // updated (a Talos version bump), so the Kubernetes provider never previews as replaced.
+    this.clusterId = this.secrets.id;
 
     const endpointNodes: pulumi.Output<EndpointNode[]> = pulumi
       .all(args.nodes.map((node) => node.publicIp))
@@ -81,7 +98,7 @@ export class TalosCluster extends pulumi.ComponentResource {
     const vlan = args.vlan;
     // Cluster-wide values do not depend on any node's server id or MAC, so a new node leaves the
     // other nodes' configs known at preview.
-    const cluster = pulumi.all([endpointNodes, args.installerImage, vlan?.vid]).apply(([nodes, installerImage, vid]) =>
+    const cluster = pulumi.all([endpointNodes, args.installerImage, vlan?.vid, this.anchor]).apply(([nodes, installerImage, vid, anchor]) =>
       sharedInputs(
         {
           clusterName: args.clusterName,
@@ -93,23 +110,24 @@ export class TalosCluster extends pulumi.ComponentResource {
           extraPatches: args.extraPatches ?? [],
         },
         nodes,
+        anchor,
       ),
     );
-    // From the public IPs alone, so the kubeconfig never waits on the installer image or the VLAN.
-    this.endpoint = endpointNodes.apply((nodes) => clusterEndpoint({ configured: args.configuredEndpoint, nodes }));
+    // From the public IPs and the anchor alone, so the kubeconfig never waits on the installer image or the VLAN.
+    this.endpoint = pulumi.all([endpointNodes, this.anchor]).apply(([nodes, anchor]) => clusterEndpoint({ configured: args.configuredEndpoint, nodes, anchor }));
 
     this.machineConfigurations = {};
     for (const node of args.nodes) {
-      const patches = pulumi.all([cluster, node.publicIp, node.serverId, node.internalMac]).apply(([{ shared }, publicIp, serverId, internalMac]) =>
+      const patches = pulumi.all([cluster, node.publicIp, node.serverId, node.internalMac, node.privateIp, node.hostname]).apply(([{ shared }, publicIp, serverId, internalMac, privateIp, hostname]) =>
         nodePatchTexts(
           {
             name: node.name,
             role: node.role,
-            hostname: node.hostname,
+            hostname,
             installDisk: node.installDisk,
             publicIp,
             serverId,
-            ...(node.privateIp !== undefined && { privateIp: node.privateIp }),
+            ...(privateIp !== undefined && { privateIp }),
             ...(node.vlanParent && { vlanParent: node.vlanParent }),
             internalMac: internalMac ?? null,
           },
@@ -133,6 +151,12 @@ export class TalosCluster extends pulumi.ComponentResource {
       this.machineConfigurations[node.name] = pulumi.secret(rendered.machineConfiguration);
     }
 
-    this.registerOutputs({ clientConfiguration: this.clientConfiguration, endpoint: this.endpoint, machineConfigurations: this.machineConfigurations });
+    this.registerOutputs({
+      clientConfiguration: this.clientConfiguration,
+      endpoint: this.endpoint,
+      anchor: this.anchor,
+      clusterId: this.clusterId,
+      machineConfigurations: this.machineConfigurations,
+    });
   }
 }

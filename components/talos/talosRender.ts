@@ -104,8 +104,13 @@ export interface RenderCluster {
 }
 
 /** The cluster-wide values of TalosCluster, from the nodes' public IPs. */
-export function sharedInputs(cluster: RenderCluster, nodes: readonly EndpointNode[]): { endpoint: ReturnType<typeof clusterEndpoint>; shared: RenderShared } {
-  const endpoint = clusterEndpoint({ configured: cluster.configuredEndpoint, nodes });
+export function sharedInputs(
+  cluster: RenderCluster,
+  nodes: readonly EndpointNode[],
+  /** The anchor control plane pinned in state; a render before the first up has none yet. */
+  anchor?: string,
+): { endpoint: ReturnType<typeof clusterEndpoint>; shared: RenderShared } {
+  const endpoint = clusterEndpoint({ configured: cluster.configuredEndpoint, nodes, ...(anchor !== undefined && { anchor }) });
   const controlPlanes = nodes.filter((node) => node.role === "controlplane").length;
   // With three control planes the VIP serves in-cluster traffic on the VLAN; the endpoint stays public.
   const vip = cluster.vlan ? talosVip({ subnet: cluster.vlan.subnet, controlPlaneCount: controlPlanes, nodeCount: nodes.length }) : undefined;

@@ -1,7 +1,8 @@
 // Which of the configured GitHub Apps are installed on the organisation: a read-only look-up the
 // program runs (dynamic providers cannot serve invokes). It answers for every App and never
-// throws: "unknown: <reason>" when there is no token or GitHub cannot be asked, so a preview
-// without GitHub credentials still works. With no token it dials nothing. The token never
+// throws: "unknown: <reason>" when there is no token or GitHub cannot be asked, so a GitHub outage
+// never fails a preview. With no token it dials nothing (the program refuses a GitHub organisation
+// without a token before it gets here: components/gitops/githubToken.ts). The token never
 // reaches the result.
 import * as pulumi from "@pulumi/pulumi";
 import { githubMessage, githubRequest } from "./http";

@@ -19,3 +19,6 @@ export { vlanAssignmentProvider, VLAN_ASSIGNMENT_TIMEOUT_SECONDS, type VlanAssig
 export { Project as ProjectResource, type ProjectArgs } from "./project";
 export { projectProvider, PROJECT_CONFIG_KEY, type ProjectEnvironment, type ProjectInputs, type ProjectOutputs, type ProvisioningType } from "./projectProvider";
 export { findProjectBySlug } from "./projectLookup";
+export { StackIdentity, type StackIdentityArgs } from "./stackIdentity";
+export { stackIdentityProvider, type StackIdentityInputs, type StackIdentityOutputs } from "./stackIdentityProvider";
+export { adoptable, identityIn, ownerNote, type AdoptionCandidate, type Owner } from "./ownership";

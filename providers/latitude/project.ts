@@ -14,6 +14,8 @@ export class Project extends pulumi.dynamic.Resource {
   constructor(name: string, args: ProjectArgs, opts?: pulumi.CustomResourceOptions) {
     // Every output key is present (undefined until known); inputs of the same name override.
     const outputs = { projectId: undefined, slug: undefined, name: undefined };
-    super(projectProvider, name, { ...outputs, ...args, providerVersion: LATITUDE_PROVIDER_VERSION }, opts, "latitude", "Project");
+    // Always delete-first, as diff() asks, and for `pulumi up --replace` too (the engine decides that
+    // one alone): names are unique, and a create-first would adopt the old project by its description.
+    super(projectProvider, name, { ...outputs, ...args, providerVersion: LATITUDE_PROVIDER_VERSION }, pulumi.mergeOptions(opts, { deleteBeforeReplace: true }), "latitude", "Project");
   }
 }

@@ -65,11 +65,16 @@ export function providerClient(): LatitudeClient {
   return client;
 }
 
-/** Throws an error the engine records as "created, but failed to initialise": the id stays in state. */
+/**
+ * An error the engine records as "created (or updated), but failed to initialise": the id stays in
+ * state, with `properties` as its outputs and, after an update, the new inputs. Thrown from create
+ * and from update alike, so what happened to the resource is never lost.
+ */
 export function initFailure(id: string, properties: object, reason: string): Error {
   const error = new Error(reason) as Error & { id: string; properties: object; reasons: string[] };
   error.id = id;
-  error.properties = properties;
+  // Encodable, as every output (see withEncodableOutputs): the host's Struct throws on `undefined`.
+  error.properties = definedOnly(properties);
   error.reasons = [reason];
   return error;
 }

@@ -2,7 +2,7 @@
 // server's public address; Latitude's status only tells failure (`failed_*`), since it can sit in
 // `deploying` long after Talos is up. OS servers: status `on`. After a reinstall the old system
 // still answers for a while, so readiness first needs to see it go away.
-import { isPollTimeout, type StatusPoller } from "./statusPoller";
+import { formatDuration, isPollTimeout, type StatusPoller } from "./statusPoller";
 import type { Server } from "./schemas";
 
 /** The deploy itself failed (`failed_*`, gone, or past its deadline): no update can repair the server. */
@@ -73,8 +73,13 @@ export async function awaitReady(poller: StatusPoller<Server>, serverId: string,
       // One shared list call per tick answers every server waiting in this project.
       seen = await poller.waitFor(serverId, () => true, remaining);
     } catch (error) {
-      if (isPollTimeout(error)) throw timedOut();
-      throw error;
+      if (!isPollTimeout(error)) throw error;
+      // Latitude could not be listed at the end: nothing says the deploy failed, so the server is
+      // not marked for replacement; the caller keeps it, not ready yet, and the next up waits again.
+      if (error.listError !== undefined) {
+        throw new Error(`could not tell whether server ${serverId} is ready within ${formatDuration(options.timeoutMs)}: the last list call failed: ${error.listError}`);
+      }
+      throw timedOut();
     }
     if (!seen) {
       // Lists can lag behind a create: only a server seen before and now gone has disappeared.

@@ -4,7 +4,7 @@ import { serverProvider } from "./serverProvider";
 import type { Billing, ServerInputs, ServerRole } from "./serverTypes";
 
 /** Bump with any change to the Latitude providers' code, so the engine stores the new code. */
-export const LATITUDE_PROVIDER_VERSION = "4";
+export const LATITUDE_PROVIDER_VERSION = "5";
 
 export type ServerArgs = { [K in keyof Omit<ServerInputs, "providerVersion">]: pulumi.Input<ServerInputs[K]> };
 
@@ -33,6 +33,13 @@ export class Server extends pulumi.dynamic.Resource {
       privateMac: undefined,
       deployFailure: undefined,
     };
-    super(serverProvider, name, { ...args, providerVersion: LATITUDE_PROVIDER_VERSION, ...outputs }, opts, "latitude", "Server");
+    // Always delete-first, `pulumi up --replace` included (the engine decides that one without
+    // asking diff()). A create cannot tell the server it replaces from a leftover of an interrupted
+    // create, so create-first adopted the old server and the engine then deleted it. Deleting first
+    // is also right on its own: the hostname is the node's identity (Talos and Kubernetes node
+    // name), two live servers must never claim it, and the old one's stock slot is freed. The cost:
+    // the node is down until its replacement boots, which a control plane only risks when its
+    // config says "allowReplace".
+    super(serverProvider, name, { ...args, providerVersion: LATITUDE_PROVIDER_VERSION, ...outputs }, pulumi.mergeOptions(opts, { deleteBeforeReplace: true }), "latitude", "Server");
   }
 }

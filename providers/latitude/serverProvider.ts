@@ -1,14 +1,17 @@
 // The Latitude Server dynamic provider. Money rules: a server that exists is always in state
-// (the id is reported even when the deploy fails), a retried create adopts instead of buying a
-// second server, and nothing wipes a server unless the config allowed it (serverDecisions.ts).
+// (the id is reported even when the deploy fails), a retried create adopts this stack's server
+// instead of buying a second one (never another stack's: ownership.ts), and nothing wipes a
+// server unless the config allowed it (serverDecisions.ts). A replace deletes the old server
+// first (server.ts), so a create never finds, and adopts, the server it replaces.
 // This object is serialized into state: dependencies are local modules or require()d inside.
 import type * as pulumi from "@pulumi/pulumi";
 import type { LatitudeClient } from "./client";
 import { isLatitudeApiError, isUnknownOutcome } from "./errors";
+import { adoptable } from "./ownership";
 import { errorText, initFailure, providerClient, rememberProviderConfig, withEncodableOutputs } from "./providerRuntime";
-import { awaitReady, isDeployFailed } from "./readiness";
+import { awaitReady, isDeployFailed, isPortOpen } from "./readiness";
 import type { Server } from "./schemas";
-import { diffServer, refusedChanges } from "./serverDecisions";
+import { deployFailureAfterRead, diffServer, keptHostname, failedControlPlaneRefusal, inputsAfterRead, keepsFailedControlPlane, nextUpAfterFailure, refusedAfterRefresh, refusedChanges, tagsAsSeen } from "./serverDecisions";
 import { IPXE, type ServerInputs, type ServerOutputs } from "./serverTypes";
 
 /** Servers of this project and hostname that this node may adopt: same plan and site only. */
@@ -21,9 +24,18 @@ export function adoptableServers(candidates: readonly Server[], inputs: Pick<Ser
   );
 }
 
+/**
+ * The server this node may adopt: same hostname, plan and site, and this stack's (its tag, or
+ * untagged in a project the stack created: ownership.ts). Hostnames are only names; another
+ * stack's server of the same name fails the create, naming it.
+ */
 async function findAdoptable(client: LatitudeClient, inputs: ServerInputs): Promise<Server | undefined> {
   const listed = await client.listServers({ project: inputs.projectId, hostname: inputs.hostname });
-  return adoptableServers(listed, inputs).sort((a, b) => (a.created_at ?? "").localeCompare(b.created_at ?? ""))[0];
+  const candidates = adoptableServers(listed, inputs)
+    .sort((a, b) => (a.created_at ?? "").localeCompare(b.created_at ?? ""))
+    .map((server) => ({ id: server.id, tags: server.tags, server, label: `server ${server.id} (hostname ${server.hostname ?? inputs.hostname}, project ${server.project?.slug ?? inputs.projectId})` }));
+  const owner = { subject: `node ${inputs.nodeName} (${inputs.hostname})`, identity: inputs.stackIdentity, projectId: inputs.projectId, stackTag: inputs.stackTag, tagIds: inputs.tagIds, rename: "change cto-metal:hostnamePrefix" };
+  return (await adoptable(client, candidates, owner))?.server;
 }
 
 /** Adopts a server left by an earlier, interrupted create; otherwise buys one (exactly once). */
@@ -57,9 +69,18 @@ export function macOf(server: Server | undefined, role: "external" | "internal")
   return server?.interfaces?.find((nic) => nic.role === role)?.mac_address ?? null;
 }
 
-function outputsOf(inputs: ServerInputs, server: Server | undefined, id: string, deployFailure: string | null): ServerOutputs {
+/** What was seen of the server, when it differs from what the inputs asked for. */
+interface Observed {
+  /** The tags actually on the server. */
+  tagIds: readonly string[];
+  ready: boolean;
+}
+
+function outputsOf(inputs: ServerInputs, server: Server | undefined, id: string, deployFailure: string | null, observed: Observed = { tagIds: inputs.tagIds, ready: true }): ServerOutputs {
   return {
     ...inputs,
+    tagIds: [...observed.tagIds],
+    ready: observed.ready,
     serverId: id,
     primaryIpv4: server?.primary_ipv4 ?? "",
     primaryIpv6: server?.primary_ipv6 ?? null,
@@ -85,6 +106,60 @@ async function waitUntilReady(client: LatitudeClient, id: string, inputs: Server
   });
 }
 
+/** What an update was doing when readiness failed, and what the state records because of it. */
+interface Doing {
+  action: string;
+  recorded: string;
+}
+
+/**
+ * Healthy, so a recorded deploy failure clears: Latitude reports it `on`, or, for an iPXE server
+ * (whose status can stay `deploying` while Talos runs), not `failed_*` and the Talos API answers.
+ */
+async function isHealthy(server: Server, stored: Pick<ServerOutputs, "operatingSystem" | "talosPort">): Promise<boolean> {
+  if (server.status === "on") return true;
+  if (stored.operatingSystem !== IPXE || server.status.startsWith("failed_") || !server.primary_ipv4) return false;
+  return isPortOpen(server.primary_ipv4, stored.talosPort);
+}
+
+/** Tag ids of a server as Latitude answered; undefined when the answer has none (a create's). */
+function tagIdsOf(server: Server | undefined): string[] | undefined {
+  return server?.tags ? server.tags.map((tag) => tag.id) : undefined;
+}
+
+/**
+ * The init failure of a server that exists but is not ready: the engine keeps its id and these
+ * outputs (after an update, with the new inputs), so they say what is true: the tags actually on
+ * it, not ready, and the deploy failure when Latitude reported one (or the deadline passed).
+ */
+function notReady(inputs: ServerInputs, id: string, seen: { server: Server | undefined; tagIds: readonly string[] }, error: unknown, doing?: Doing): Error {
+  // Only a failed deploy marks the server for replacement; any other error (a tag PATCH, an API
+  // hiccup) keeps a healthy server: the next up continues with it, and waits until it is ready.
+  const failedDeploy = isDeployFailed(error);
+  const server = (failedDeploy ? error.lastSeen : undefined) ?? seen.server;
+  const what = doing ? `${doing.action} did not finish: ${errorText(error)}; ${doing.recorded}` : errorText(error);
+  const reason = `node ${inputs.nodeName} (${inputs.hostname}, server ${id}): ${what}; the server is kept in state, ${nextUpAfterFailure(inputs, failedDeploy)} and \`pulumi destroy\` deletes it`;
+  const observed = { tagIds: tagsAsSeen(seen.tagIds, tagIdsOf(server)), ready: false };
+  return initFailure(id, outputsOf(inputs, server, id, failedDeploy ? errorText(error) : null, observed), reason);
+}
+
+/** Waits until the server is ready, as create does; any failure throws `notReady`. */
+async function outputsWhenReady(
+  client: LatitudeClient,
+  id: string,
+  inputs: ServerInputs,
+  seen: { server: Server | undefined; tagIds: readonly string[] },
+  wait: { afterReinstall: boolean; previousStatus?: string; doing?: Doing },
+): Promise<ServerOutputs> {
+  let server: Server;
+  try {
+    server = await waitUntilReady(client, id, inputs, wait.afterReinstall, wait.previousStatus);
+  } catch (error) {
+    throw notReady(inputs, id, seen, error, wait.doing);
+  }
+  return outputsOf(inputs, server, id, null, { tagIds: tagsAsSeen(seen.tagIds, tagIdsOf(server)), ready: true });
+}
+
 export const serverProvider: pulumi.dynamic.ResourceProvider<ServerInputs, ServerOutputs> = withEncodableOutputs({
   configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
     rememberProviderConfig(request.config);
@@ -95,12 +170,14 @@ export const serverProvider: pulumi.dynamic.ResourceProvider<ServerInputs, Serve
     const failures: pulumi.dynamic.CheckFailure[] = [];
     if (news.operatingSystem === IPXE && !news.ipxeUrl) failures.push({ property: "ipxeUrl", reason: `node ${news.nodeName}: an ipxe server needs an iPXE URL` });
     if (olds && olds.role !== undefined) {
-      for (const reason of refusedChanges(olds, news)) failures.push({ property: "nodeName", reason });
+      // `olds` are the stored inputs, with the deploy failure a refresh found (read below).
+      for (const reason of [...refusedChanges(olds, news), ...refusedAfterRefresh(olds, news)]) failures.push({ property: "nodeName", reason });
     }
-    return Promise.resolve({ inputs: news, failures });
+    return Promise.resolve({ inputs: { ...news, hostname: keptHostname(olds, news) }, failures });
   },
 
   diff(_id: string, olds: ServerOutputs, news: ServerInputs): Promise<pulumi.dynamic.DiffResult> {
+    // Never throws: `pulumi refresh` calls diff too (to show drift), and must always work.
     const change = diffServer(olds, news);
     return Promise.resolve({ changes: change.changes, replaces: change.replaces, deleteBeforeReplace: change.deleteBeforeReplace });
   },
@@ -108,23 +185,17 @@ export const serverProvider: pulumi.dynamic.ResourceProvider<ServerInputs, Serve
   async create(inputs: ServerInputs): Promise<pulumi.dynamic.CreateResult<ServerOutputs>> {
     const client = providerClient();
     const server = await adoptOrCreate(client, inputs);
-    // From here on the server exists and costs money: every failure reports its id.
-    let latest: Server | undefined = server;
+    // From here on the server exists and costs money: every failure reports its id, with outputs
+    // that say what was seen. No GET here: an adopted server comes from the list with its tags, a
+    // new one has none yet, and the shared poller's next list call brings the full record anyway.
+    let tagIds = tagIdsOf(server) ?? [];
     try {
-      // No GET here: an adopted server comes from the list with its tags, a new one has none yet,
-      // and the shared poller's next list call brings the full record anyway.
       await syncTags(client, server, inputs.tagIds);
-      latest = await waitUntilReady(client, server.id, inputs, false);
-      return { id: server.id, outs: outputsOf(inputs, latest, server.id, null) };
+      tagIds = [...inputs.tagIds];
     } catch (error) {
-      // Only a failed deploy marks the server for replacement; any other error (a tag PATCH, an
-      // API hiccup) keeps a healthy server: it is in state with its id, and the next up retries.
-      const failedDeploy = isDeployFailed(error);
-      if (failedDeploy) latest = error.lastSeen ?? latest;
-      const next = failedDeploy ? "the next `pulumi up` replaces it" : "the next `pulumi up` continues with it";
-      const reason = `node ${inputs.nodeName} (${inputs.hostname}, server ${server.id}): ${errorText(error)}; the server is kept in state, ${next} and \`pulumi destroy\` deletes it`;
-      throw initFailure(server.id, outputsOf(inputs, latest, server.id, failedDeploy ? errorText(error) : null), reason);
+      throw notReady(inputs, server.id, { server, tagIds }, error);
     }
+    return { id: server.id, outs: await outputsWhenReady(client, server.id, inputs, { server, tagIds }, { afterReinstall: false }) };
   },
 
   async read(id: string, props?: ServerOutputs): Promise<pulumi.dynamic.ReadResult<ServerOutputs>> {
@@ -133,9 +204,14 @@ export const serverProvider: pulumi.dynamic.ResourceProvider<ServerInputs, Serve
     // Deleted behind our back: an empty id tells `pulumi refresh` to drop it from state.
     if (!server) return { id: "", props: {} as ServerOutputs };
     const status = server.status;
-    const failed = status.startsWith("failed_") ? `Latitude reports status ${status}` : props.deployFailure;
+    const deployFailure = deployFailureAfterRead(props.deployFailure, status, await isHealthy(server, props));
+    // check() sees only stored inputs: a failure found (or cleared) here goes into them too, so the
+    // next preview refuses to replace a failed control plane before anything is planned.
+    const inputs = deployFailure || props.deployFailure ? inputsAfterRead(props, deployFailure) : undefined;
     return {
       id,
+      // (The SDK types `inputs` with the outputs' type; the engine takes any properties.)
+      ...(inputs && { inputs: inputs as unknown as ServerOutputs }),
       props: {
         ...props,
         hostname: server.hostname ?? props.hostname,
@@ -144,7 +220,9 @@ export const serverProvider: pulumi.dynamic.ResourceProvider<ServerInputs, Serve
         status,
         publicMac: macOf(server, "external") ?? props.publicMac ?? null,
         privateMac: macOf(server, "internal") ?? props.privateMac ?? null,
-        deployFailure: failed ?? null,
+        // What is on the server: a tag removed behind our back is attached again by the next up.
+        tagIds: tagsAsSeen(props.tagIds, tagIdsOf(server)),
+        deployFailure,
       },
     };
   },
@@ -154,14 +232,25 @@ export const serverProvider: pulumi.dynamic.ResourceProvider<ServerInputs, Serve
     const refused = refusedChanges(olds, news);
     if (refused.length > 0) throw new Error(refused.join("\n"));
     const client = providerClient();
-    const change = diffServer(olds, news);
+    if (keepsFailedControlPlane(news, olds.deployFailure)) {
+      // diff() planned this update instead of a replace: go on only if the server is healthy now.
+      const now = await client.getServer(id);
+      if (!now || !(await isHealthy(now, olds))) {
+        const failure = !now || olds.deployFailure.includes(now.status) ? olds.deployFailure : `${olds.deployFailure}; Latitude now reports status ${now.status}`;
+        throw new Error(failedControlPlaneRefusal(`node ${news.nodeName} (${news.hostname}, server ${id})`, failure));
+      }
+    }
+    const change = diffServer({ ...olds, deployFailure: null }, news);
     const patch: Parameters<LatitudeClient["updateServer"]>[1] = {};
     if (change.patch.includes("hostname")) patch.hostname = news.hostname;
     if (change.patch.includes("billing")) patch.billing = news.billing;
     if (change.patch.includes("tagIds")) patch.tags = [...news.tagIds];
     if (change.patch.includes("projectId")) patch.project = news.projectId;
+    // A failed PATCH (or a refused reinstall below) changed nothing for good: a plain error keeps
+    // the state as it was, and the next up does the same again.
     let server: Server | undefined;
     if (Object.keys(patch).length > 0) server = await client.updateServer(id, patch);
+    const seen = { server, tagIds: tagsAsSeen(change.patch.includes("tagIds") ? news.tagIds : olds.tagIds, tagIdsOf(server)) };
     if (change.reinstall) {
       // check() refused this unless allowReinstall (and allowReplace for a control plane) is set.
       const previousStatus = server?.status ?? olds.status;
@@ -170,10 +259,15 @@ export const serverProvider: pulumi.dynamic.ResourceProvider<ServerInputs, Serve
         hostname: news.hostname,
         ...(news.operatingSystem === IPXE ? { ipxe: news.ipxeUrl } : { ssh_keys: news.sshKeyIds }),
       });
-      server = await waitUntilReady(client, id, news, true, previousStatus);
+      // The disks are being wiped: from here, whatever happens, the state records the new inputs.
+      const doing = { action: `reinstall with ${news.operatingSystem}`, recorded: "its disks are wiped, so the state records the new operating system" };
+      return { outs: await outputsWhenReady(client, id, news, seen, { afterReinstall: true, previousStatus, doing }) };
     }
+    // The last create or update ended before the server was ready: wait, as create does, so that
+    // nothing (Talos) is applied to a server still deploying.
+    if (olds.ready === false || olds.deployFailure) return { outs: await outputsWhenReady(client, id, news, seen, { afterReinstall: false }) };
     server ??= await client.getServer(id);
-    return { outs: outputsOf(news, server, id, null) };
+    return { outs: outputsOf(news, server, id, null, { tagIds: tagsAsSeen(seen.tagIds, tagIdsOf(server)), ready: true }) };
   },
 
   async delete(id: string, props: ServerOutputs): Promise<void> {

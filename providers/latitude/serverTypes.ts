@@ -22,6 +22,8 @@ export interface ServerInputs {
   tagIds: string[];
   /** The stack's tag name, for policies and reviewers. */
   stackTag: string;
+  /** The stack's identity (stackIdentityProvider.ts): only a server carrying it is ever adopted. */
+  stackIdentity: string;
   /** Price per hour in USD at the time of planning. */
   hourlyPrice: number;
   /** Allow a reinstall of an OS server (OS or SSH key change). */
@@ -42,8 +44,24 @@ export interface ServerOutputs extends ServerInputs {
   publicMac: string | null;
   /** MAC of the private NIC (role "internal") that carries VLANs. */
   privateMac: string | null;
-  /** Set when the deploy failed or timed out: no update can repair it, so the next diff replaces. */
+  /**
+   * Set when the deploy failed or timed out, or a refresh saw a `failed_*` status: no update can
+   * repair it, so the next diff replaces it (a control plane only with `allowReplace`). A refresh
+   * clears it once the server is healthy again.
+   */
   deployFailure: string | null;
+  /**
+   * False when the last create, reinstall or update ended before the server was seen ready (status
+   * `on`, or the Talos API answering): the next update waits for it. Absent in state written
+   * before this field: ready.
+   */
+  ready?: boolean;
 }
+
+/**
+ * Inputs as state may hold them: a refresh that finds a failed deploy records it here too, since
+ * check() sees only stored inputs (serverDecisions.ts refusedAfterRefresh).
+ */
+export type StoredServerInputs = ServerInputs & { deployFailure?: string | null };
 
 export const IPXE = "ipxe";

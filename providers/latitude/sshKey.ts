@@ -13,6 +13,9 @@ export class SshKey extends pulumi.dynamic.Resource {
   constructor(name: string, args: SshKeyArgs, opts?: pulumi.CustomResourceOptions) {
     // Every output key is present (undefined until known); inputs of the same name override.
     const outputs = { sshKeyId: undefined, fingerprint: undefined, name: undefined };
-    super(sshKeyProvider, name, { ...outputs, ...args, providerVersion: LATITUDE_PROVIDER_VERSION }, opts, "latitude", "SshKey");
+    // Always delete-first (`pulumi up --replace` too): a create cannot tell the key it replaces from
+    // a leftover of an interrupted create, so create-first adopted the old key and the engine then
+    // deleted it. Servers keep a deleted key; only a reinstall reads the key list again.
+    super(sshKeyProvider, name, { ...outputs, ...args, providerVersion: LATITUDE_PROVIDER_VERSION }, pulumi.mergeOptions(opts, { deleteBeforeReplace: true }), "latitude", "SshKey");
   }
 }

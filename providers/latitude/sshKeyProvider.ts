@@ -1,10 +1,12 @@
 // The Latitude SSH key dynamic provider. Key names are not unique in Latitude, so a retried
 // create adopts a key only when scope, name and key material all match (the leftover of an
-// interrupted create); the public key cannot be patched, so changing it replaces the key.
+// interrupted create) and it is this stack's (ownership.ts); the public key cannot be patched,
+// so changing it replaces the key (delete-first: sshKey.ts).
 // This object is serialized into state: dependencies are local modules or require()d inside.
 import type * as pulumi from "@pulumi/pulumi";
 import type { LatitudeClient } from "./client";
 import { isLatitudeApiError, isUnknownOutcome } from "./errors";
+import { adoptable } from "./ownership";
 import { errorText, providerClient, rememberProviderConfig, withEncodableOutputs } from "./providerRuntime";
 import type { SshKey } from "./schemas";
 import { UNKNOWN } from "./serverDecisions";
@@ -19,6 +21,8 @@ export interface SshKeyInputs {
   projectId?: string;
   /** Latitude tag ids; the set replaces whatever the key carried. Absent: none. */
   tagIds?: string[];
+  /** The stack's identity (stackIdentityProvider.ts): only a key carrying it is ever adopted. */
+  stackIdentity: string;
 }
 
 export interface SshKeyOutputs extends SshKeyInputs {
@@ -48,7 +52,11 @@ async function keysInScope(client: LatitudeClient, projectId: string | undefined
 
 async function findOurs(client: LatitudeClient, inputs: SshKeyInputs): Promise<SshKey | undefined> {
   const material = keyMaterial(inputs.publicKey);
-  return (await keysInScope(client, inputs.projectId)).find((key) => key.name === inputs.name && keyMaterial(key.public_key) === material);
+  const candidates = (await keysInScope(client, inputs.projectId))
+    .filter((key) => key.name === inputs.name && keyMaterial(key.public_key) === material)
+    .map((key) => ({ id: key.id, tags: key.tags, key, label: `SSH key ${key.id} (name ${key.name}, project ${key.project?.slug ?? inputs.projectId ?? "none: team-wide"})` }));
+  const owner = { subject: `SSH key ${inputs.name}`, identity: inputs.stackIdentity, projectId: inputs.projectId, tagIds: inputs.tagIds ?? [], rename: "rename the key in cto-metal:sshKeys" };
+  return (await adoptable(client, candidates, owner))?.key;
 }
 
 async function adoptOrCreate(client: LatitudeClient, inputs: SshKeyInputs): Promise<SshKey> {
@@ -97,7 +105,8 @@ export const sshKeyProvider: pulumi.dynamic.ResourceProvider<SshKeyInputs, SshKe
 
   diff(_id: string, olds: SshKeyOutputs, news: SshKeyInputs): Promise<pulumi.dynamic.DiffResult> {
     const change = diffSshKey(olds, news);
-    return Promise.resolve({ changes: change.changes, replaces: change.replaces, deleteBeforeReplace: false });
+    // Delete-first, as the resource always is (sshKey.ts): a create-first would adopt the old key.
+    return Promise.resolve({ changes: change.changes, replaces: change.replaces, deleteBeforeReplace: change.replaces.length > 0 });
   },
 
   async create(inputs: SshKeyInputs): Promise<pulumi.dynamic.CreateResult<SshKeyOutputs>> {

@@ -1,10 +1,17 @@
 // One status poller per project and API key: every waiter (a server being created, reinstalled
 // or deleted) is answered from one filtered list call per tick, instead of one GET per server.
-// Twenty servers waiting cost one request per interval, not twenty.
+// Twenty servers waiting cost one request per interval, not twenty. A list call that fails for a
+// reason the next one may not share (the API unreachable, a 5xx) is tried again at the next tick:
+// one bad answer must not fail every server of the project. Each waiter keeps its own deadline.
 
 export interface PolledServer {
   id: string;
   status: string;
+}
+
+/** "150 ms", "30 s". */
+export function formatDuration(ms: number): string {
+  return ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`;
 }
 
 export class PollTimeoutError extends Error {
@@ -13,8 +20,11 @@ export class PollTimeoutError extends Error {
     readonly serverId: string,
     readonly lastSeen: PolledServer | undefined,
     timeoutMs: number,
+    /** Set when the last list call that could have answered this waiter failed. */
+    readonly listError?: string,
   ) {
-    const message = `server ${serverId} did not reach the awaited state within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`} (last status: ${lastSeen?.status ?? "not listed"})`;
+    const failed = listError === undefined ? "" : `; the last list call failed: ${listError}`;
+    const message = `server ${serverId} did not reach the awaited state within ${formatDuration(timeoutMs)} (last status: ${lastSeen?.status ?? "not listed"}${failed})`;
     super(message);
     // Set again: a closure-serialized copy of this class does not get it from Error.call.
     this.message = message;
@@ -26,6 +36,24 @@ export function isPollTimeout(error: unknown): error is PollTimeoutError {
   return typeof error === "object" && error !== null && (error as { name?: unknown }).name === "PollTimeoutError";
 }
 
+/**
+ * A failed list call worth repeating: no answer at all (after the client's own retries), a 5xx
+ * (a 500 is not retried by the client), a 408 or a 429. By name and status, as every error of
+ * these providers (errors.ts). Anything else (401, 403, 400, a bug) would fail the same way again.
+ */
+export function isTransientListFailure(error: unknown): boolean {
+  const candidate = error as { name?: unknown; status?: unknown } | null;
+  if (typeof candidate !== "object" || candidate === null) return false;
+  if (candidate.name === "LatitudeTransportError") return true;
+  const status = candidate.status;
+  return candidate.name === "LatitudeApiError" && typeof status === "number" && (status >= 500 || status === 408 || status === 429);
+}
+
+function messageOf(error: unknown): string {
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === "string" ? message : String(error);
+}
+
 interface Waiter<T extends PolledServer> {
   serverId: string;
   accept: (server: T | undefined) => boolean;
@@ -35,6 +63,8 @@ interface Waiter<T extends PolledServer> {
   /** Only a list call started after this answers the waiter (an older one may predate the server). */
   registeredAt: number;
   lastSeen?: T;
+  /** The last list call that could answer this waiter failed with this (cleared by a good one). */
+  listError?: string;
 }
 
 export class StatusPoller<T extends PolledServer = PolledServer> {
@@ -68,7 +98,7 @@ export class StatusPoller<T extends PolledServer = PolledServer> {
         registeredAt: Date.now(),
         timer: setTimeout(() => {
           this.waiters.delete(waiter);
-          reject(new PollTimeoutError(serverId, waiter.lastSeen, timeoutMs));
+          reject(new PollTimeoutError(serverId, waiter.lastSeen, timeoutMs, waiter.listError));
         }, timeoutMs),
       };
       this.waiters.add(waiter);
@@ -119,13 +149,19 @@ export class StatusPoller<T extends PolledServer = PolledServer> {
       this.listCalls++;
       servers = await this.listServers();
     } catch (error) {
-      // The list call already retried what is retryable; what is left (401, 403) is fatal.
-      for (const waiter of [...this.waiters]) this.settle(waiter, () => waiter.reject(error));
+      if (!isTransientListFailure(error)) {
+        // 401, 403, a malformed answer: every waiter would get the same, so tell them all now.
+        for (const waiter of [...this.waiters]) this.settle(waiter, () => waiter.reject(error));
+        return;
+      }
+      // The next tick asks again; a waiter whose deadline passes first learns why from its timeout.
+      for (const waiter of this.waiters) if (waiter.registeredAt <= listStartedAt) waiter.listError = messageOf(error);
       return;
     }
     const byId = new Map(servers.map((server) => [server.id, server]));
     for (const waiter of [...this.waiters]) {
       if (waiter.registeredAt > listStartedAt) continue;
+      delete waiter.listError;
       const server = byId.get(waiter.serverId);
       if (server) waiter.lastSeen = server;
       try {

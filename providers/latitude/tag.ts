@@ -14,6 +14,9 @@ export class Tag extends pulumi.dynamic.Resource {
   constructor(name: string, args: TagArgs, opts?: pulumi.CustomResourceOptions) {
     // Every output key is present (undefined until known); inputs of the same name override.
     const outputs = { tagId: undefined, name: undefined, description: undefined, color: undefined };
-    super(tagProvider, name, { ...outputs, ...args, providerVersion: LATITUDE_PROVIDER_VERSION }, opts, "latitude", "Tag");
+    // Always delete-first (`pulumi up --replace` too): tag names are unique per team, so a second
+    // tag of our name cannot exist beside the old one; create-first adopted the old tag by name and
+    // the engine then deleted it.
+    super(tagProvider, name, { ...outputs, ...args, providerVersion: LATITUDE_PROVIDER_VERSION }, pulumi.mergeOptions(opts, { deleteBeforeReplace: true }), "latitude", "Tag");
   }
 }

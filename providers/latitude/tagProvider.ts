@@ -1,10 +1,13 @@
-// The Latitude Tag dynamic provider. Latitude enforces unique tag names per team and our tag name
-// carries the Pulumi project and stack, so a tag with exactly our name is ours (left by an
-// interrupted create): create adopts it instead of failing on NAME_ALREADY_TAKEN.
+// The Latitude Tag dynamic provider. Latitude enforces unique tag names per team. Our tag name
+// carries the Pulumi project and stack, but a second backend can hold a stack of the same names:
+// a tag of exactly our name is ours (left by an interrupted create) only when its description
+// names our stack identity (ownership.ts); create adopts it instead of failing on
+// NAME_ALREADY_TAKEN, and refuses, naming it, a tag that names another identity.
 // This object is serialized into state: dependencies are local modules or require()d inside.
 import type * as pulumi from "@pulumi/pulumi";
 import type { LatitudeClient } from "./client";
 import { isLatitudeApiError, isUnknownOutcome } from "./errors";
+import { identityIn } from "./ownership";
 import { errorText, providerClient, rememberProviderConfig, withEncodableOutputs } from "./providerRuntime";
 import type { Tag } from "./schemas";
 import { UNKNOWN } from "./serverDecisions";
@@ -47,12 +50,25 @@ function tagPatch(current: { name: string; description: string; color: string },
   return patch;
 }
 
-async function findByName(client: LatitudeClient, name: string): Promise<Tag | undefined> {
-  return (await client.listTags()).find((tag) => tag.name === name);
+/**
+ * The tag of exactly this name, when it is ours: its description names the same stack identity
+ * as ours (or, for a tag without one in its inputs, none at all). Another's fails, naming it.
+ */
+async function findOurs(client: LatitudeClient, inputs: TagInputs): Promise<Tag | undefined> {
+  const existing = (await client.listTags()).find((tag) => tag.name === inputs.name);
+  if (!existing) return undefined;
+  const theirs = identityIn(existing.description);
+  if (theirs === identityIn(inputs.description)) return existing;
+  const owner = theirs ? `belongs to another Pulumi stack (stack identity ${theirs})` : "was not made by this stack (its description names no stack identity)";
+  throw new Error(
+    `Latitude tag "${existing.name}" (${existing.id}) ${owner}; tag names are unique per team, so a stack of the same Pulumi project and stack ` +
+      `names (another backend?) already uses it. Give this stack another name (\`pulumi stack rename\`), or, if that stack is gone, delete the tag in Latitude; ` +
+      `this stack neither adopts nor deletes it`,
+  );
 }
 
 async function adoptOrCreate(client: LatitudeClient, inputs: TagInputs): Promise<Tag> {
-  const existing = await findByName(client, inputs.name);
+  const existing = await findOurs(client, inputs);
   if (existing) return existing;
   try {
     return await client.createTag({
@@ -64,7 +80,7 @@ async function adoptOrCreate(client: LatitudeClient, inputs: TagInputs): Promise
     // The POST may have gone through (lost response) or raced another run: look before failing.
     const raced = isLatitudeApiError(error) && error.code === "NAME_ALREADY_TAKEN";
     if (raced || isUnknownOutcome(error)) {
-      const created = await findByName(client, inputs.name);
+      const created = await findOurs(client, inputs);
       if (created) return created;
     }
     if (isLatitudeApiError(error, 422)) {

@@ -12,6 +12,9 @@ export class VirtualNetwork extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: VirtualNetworkArgs, opts?: pulumi.CustomResourceOptions) {
     const outputs = { vlanId: undefined, vid: undefined, name: undefined };
-    super(virtualNetworkProvider, name, { ...args, providerVersion: LATITUDE_PROVIDER_VERSION, ...outputs }, opts, "latitude", "VirtualNetwork");
+    // Always delete-first (`pulumi up --replace` too): a create cannot tell the VLAN it replaces from
+    // a leftover of an interrupted create, so create-first adopted the old VLAN and the engine then
+    // deleted it. The engine removes the assignments first and recreates them on the new VLAN.
+    super(virtualNetworkProvider, name, { ...args, providerVersion: LATITUDE_PROVIDER_VERSION, ...outputs }, pulumi.mergeOptions(opts, { deleteBeforeReplace: true }), "latitude", "VirtualNetwork");
   }
 }

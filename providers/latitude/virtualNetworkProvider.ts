@@ -1,11 +1,13 @@
 // The Latitude VLAN (virtual network) dynamic provider. VLANs can be duplicated freely, so the
 // description is deterministic and names the stack: before a POST, a VLAN of this project and site
-// with exactly this description is adopted (as the Cluster API provider does). Deleting waits for
-// the server assignments to drain: Latitude answers 406 until they have.
+// with exactly this description is adopted (as the Cluster API provider does), when it is this
+// stack's (ownership.ts). Deleting waits for the server assignments to drain: Latitude answers
+// 406 until they have.
 // This object is serialized into state: dependencies are local modules or require()d inside.
 import type * as pulumi from "@pulumi/pulumi";
 import type { LatitudeClient } from "./client";
 import { isLatitudeApiError, isUnknownOutcome } from "./errors";
+import { adoptable } from "./ownership";
 import { errorText, pollIntervalMs, providerClient, rememberProviderConfig, withEncodableOutputs } from "./providerRuntime";
 import type { VirtualNetwork } from "./schemas";
 import { UNKNOWN } from "./serverDecisions";
@@ -23,6 +25,8 @@ export interface VirtualNetworkInputs {
   description: string;
   /** Latitude tag ids; the set replaces whatever the VLAN carried. Absent: none. */
   tagIds?: string[];
+  /** The stack's identity (stackIdentityProvider.ts): only a VLAN carrying it is ever adopted. */
+  stackIdentity: string;
   /** How long delete waits for server assignments to drain (default 300). */
   timeoutSeconds?: number;
 }
@@ -49,12 +53,15 @@ const siteOf = (vlan: VirtualNetwork): string | undefined => vlan.site ?? vlan.r
 const createdAt = (vlan: VirtualNetwork): string => (typeof vlan["created_at"] === "string" ? vlan["created_at"] : "");
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** VLANs of this project and site with exactly our description, oldest first. */
+/** The oldest VLAN of this project and site with exactly our description, if it is this stack's. */
 async function findOurs(client: LatitudeClient, inputs: VirtualNetworkInputs): Promise<VirtualNetwork | undefined> {
   const listed = await client.listVirtualNetworks({ project: inputs.projectId, location: inputs.site });
-  return listed
+  const candidates = listed
     .filter((vlan) => vlan.description === inputs.description && sameSite(siteOf(vlan), inputs.site) && (vlan.project?.id ?? inputs.projectId) === inputs.projectId)
-    .sort((a, b) => createdAt(a).localeCompare(createdAt(b)))[0];
+    .sort((a, b) => createdAt(a).localeCompare(createdAt(b)))
+    .map((vlan) => ({ id: vlan.id, tags: vlan.tags, vlan, label: `VLAN ${vlan.id} (vid ${vlan.vid}, "${vlan.description ?? ""}", project ${vlan.project?.slug ?? inputs.projectId})` }));
+  const owner = { subject: `VLAN "${inputs.description}" in ${inputs.site}`, identity: inputs.stackIdentity, projectId: inputs.projectId, tagIds: inputs.tagIds ?? [], rename: "set another cto-metal:vlan description" };
+  return (await adoptable(client, candidates, owner))?.vlan;
 }
 
 async function adoptOrCreate(client: LatitudeClient, inputs: VirtualNetworkInputs): Promise<VirtualNetwork> {
@@ -126,7 +133,8 @@ export const virtualNetworkProvider: pulumi.dynamic.ResourceProvider<VirtualNetw
 
   diff(_id: string, olds: VirtualNetworkOutputs, news: VirtualNetworkInputs): Promise<pulumi.dynamic.DiffResult> {
     const change = diffVirtualNetwork(olds, news);
-    return Promise.resolve({ changes: change.changes, replaces: change.replaces, deleteBeforeReplace: false });
+    // Delete-first, as the resource always is (virtualNetwork.ts): a create-first would adopt the old VLAN.
+    return Promise.resolve({ changes: change.changes, replaces: change.replaces, deleteBeforeReplace: change.replaces.length > 0 });
   },
 
   async create(inputs: VirtualNetworkInputs): Promise<pulumi.dynamic.CreateResult<VirtualNetworkOutputs>> {

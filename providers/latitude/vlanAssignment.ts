@@ -13,6 +13,8 @@ export class VlanAssignment extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: VlanAssignmentArgs, opts?: pulumi.CustomResourceOptions) {
     const outputs = { assignmentId: undefined, vid: undefined, status: undefined };
-    super(vlanAssignmentProvider, name, { ...args, providerVersion: LATITUDE_PROVIDER_VERSION, ...outputs }, opts, "latitude", "VlanAssignment");
+    // Always delete-first: a server is assigned to a VLAN once, so create-first adopted the old
+    // assignment and the engine then removed it.
+    super(vlanAssignmentProvider, name, { ...args, providerVersion: LATITUDE_PROVIDER_VERSION, ...outputs }, pulumi.mergeOptions(opts, { deleteBeforeReplace: true }), "latitude", "VlanAssignment");
   }
 }

@@ -32,7 +32,7 @@ async function list(emulator: Emulator, route: string): Promise<Array<{ id: stri
 }
 
 export interface StackInventory {
-  /** Server ids whose hostname carries the stack name (`<prefix>-<stack>-<node>`). */
+  /** Server ids whose hostname carries the stack name (`<prefix>-<project>-<stack>-<node>`). */
   servers: string[];
   projects: string[];
   tags: string[];

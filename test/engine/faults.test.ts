@@ -97,7 +97,7 @@ describe.skipIf(missing !== undefined)("the fault matrix through the real engine
     it("a second up under the same storm changes nothing, and destroy cleans up", async () => {
       const out = capture();
       const again = await stack.up({ onOutput: out.onOutput, expectNoChanges: true });
-      expect(again.summary.resourceChanges).toEqual({ same: 6 });
+      expect(again.summary.resourceChanges).toEqual({ same: 7 });
       const destroy = await stack.destroy({ onOutput: out.onOutput });
       expect(destroy.summary.result).toBe("succeeded");
       expect(rateLimitLines(out.lines)).toEqual([]);
@@ -140,15 +140,15 @@ describe.skipIf(missing !== undefined)("the fault matrix through the real engine
 
     beforeAll(async () => {
       stack = await fixture.stack(name, latitudeOnlyConfig(name, nodes), emulatorEnv(emulator));
-      emulator.knobs.failDeploy = (hostname) => hostname === `cto-${name}-w1`;
+      emulator.knobs.failDeploy = (hostname) => hostname === `cto-cto-metal-${name}-w1`;
     });
     afterAll(() => {
       emulator.knobs.failDeploy = false;
     });
 
     it("fails naming the node, and keeps the failed server in state with its id", async () => {
-      await expect(stack.up({ onOutput: capture().onOutput })).rejects.toThrow(/node w1 \(cto-faildep-w1, server sv_\w+\): deploy failed: Latitude reports status failed_deployment/);
-      const failed = byStack(name).find((s) => s.hostname === `cto-${name}-w1`);
+      await expect(stack.up({ onOutput: capture().onOutput })).rejects.toThrow(/node w1 \(cto-cto-metal-faildep-w1, server sv_\w+\): deploy failed: Latitude reports status failed_deployment/);
+      const failed = byStack(name).find((s) => s.hostname === `cto-cto-metal-${name}-w1`);
       expect(failed?.status).toBe("failed_deployment");
       failedId = failed!.id;
       await expectTracked(stack, name, 2);
@@ -178,21 +178,27 @@ describe.skipIf(missing !== undefined)("the fault matrix through the real engine
     beforeAll(async () => {
       // 0.05 min = 3 s, three times the simulated deploy.
       stack = await fixture.stack(name, latitudeOnlyConfig(name, [{ name: "n1" }], { deployTimeoutMinutes: "0.05" }), emulatorEnv(emulator));
-      emulator.knobs.stuckDeploy = (hostname) => hostname === `cto-${name}-n1`;
+      emulator.knobs.stuckDeploy = (hostname) => hostname === `cto-cto-metal-${name}-n1`;
     });
     afterAll(() => {
       emulator.knobs.stuckDeploy = false;
     });
 
     it("fails with an error naming the node, the server in state", async () => {
-      await expect(stack.up({ onOutput: capture().onOutput })).rejects.toThrow(/node n1 \(cto-stuck-n1, server sv_\w+\): deploy timed out after 3 s: the Talos API on 127\.[\d.]+:\d+ never answered \(last Latitude status: deploying\)/);
+      await expect(stack.up({ onOutput: capture().onOutput })).rejects.toThrow(/node n1 \(cto-cto-metal-stuck-n1, server sv_\w+\): deploy timed out after 3 s: the Talos API on 127\.[\d.]+:\d+ never answered \(last Latitude status: deploying\)/);
       stuckId = byStack(name)[0]!.id;
       expect(byStack(name)[0]?.status).toBe("deploying");
       await expectTracked(stack, name, 1);
     });
 
-    it("the next up converges (the stuck server is replaced), and destroy cleans up", async () => {
+    it("the next up keeps the stuck control plane until its node allows a replace, then converges, and destroy cleans up", async () => {
       emulator.knobs.stuckDeploy = false;
+      // n1, the only node, is the control plane: never replaced unless its node says so (issue 13)
+      await expect(stack.up({ onOutput: capture().onOutput })).rejects.toThrow(
+        /node n1 \([\w-]+-stuck-n1, server sv_\w+\): its deploy failed \(deploy timed out after 3 s: .*\), and replacing this control plane deletes it first and buys a new one; name it explicitly with "allowReplace": true/,
+      );
+      expect(byStack(name).map((s) => s.id)).toEqual([stuckId]);
+      await stack.setConfig("cto-metal:nodes", { value: JSON.stringify([{ name: "n1", allowReplace: true }]) });
       const up = await stack.up({ onOutput: capture().onOutput });
       expect(up.summary.resourceChanges).toMatchObject({ replace: 1 });
       expect(byStack(name).map((s) => s.id)).not.toContain(stuckId);

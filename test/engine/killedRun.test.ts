@@ -78,7 +78,8 @@ describe.skipIf(missing !== undefined)("a `pulumi up` killed while servers deplo
     // Deploys long enough to kill the run in the middle of them.
     emulator = await startEmulator({ deployMs: 6000 });
     fixture = await createFixture();
-    const nodes = [{ name: "cp1" }, { name: "w1", role: "worker" }, { name: "w2", role: "worker" }];
+    // Explicit roles: once any node has one, a node without one is a worker (config/schema.ts).
+    const nodes = [{ name: "cp1", role: "controlplane" }, { name: "w1", role: "worker" }, { name: "w2", role: "worker" }];
     stack = await fixture.stack(NAME, latitudeOnlyConfig(NAME, nodes, { sshKeys: JSON.stringify([{ name: KEY_NAME, publicKey: PUBLIC_KEY }]), vlan: JSON.stringify({ subnet: "10.9.0.0/24" }) }), emulatorEnv(emulator));
   });
   afterAll(async () => {

@@ -44,7 +44,7 @@ describe.skipIf(missing !== undefined)("the program through the real engine", ()
     it("previews a fresh stack without a single write to Latitude", async () => {
       emulator.clearLog();
       const preview = await stack.preview(collect(fixture));
-      expect(preview.changeSummary).toMatchObject({ create: 6 });
+      expect(preview.changeSummary).toMatchObject({ create: 7 });
       expect(emulator.requests.length).toBeGreaterThan(0);
       expect(writes()).toEqual([]);
     });
@@ -71,7 +71,7 @@ describe.skipIf(missing !== undefined)("the program through the real engine", ()
       await stack.preview({ ...collect(fixture), expectNoChanges: true });
       emulator.clearLog();
       const again = await stack.up({ ...collect(fixture), expectNoChanges: true });
-      expect(again.summary.resourceChanges).toEqual({ same: 6 });
+      expect(again.summary.resourceChanges).toEqual({ same: 7 });
       expect(writes()).toEqual([]);
       await stack.refresh({ ...collect(fixture), expectNoChanges: true });
     });
@@ -83,7 +83,7 @@ describe.skipIf(missing !== undefined)("the program through the real engine", ()
       expect(refresh.summary.resourceChanges).toMatchObject({ delete: 1 });
       const up = await stack.up(collect(fixture));
       expect(up.summary.resourceChanges).toMatchObject({ create: 1 });
-      expect(stackServers(name).map((s) => s.hostname).sort()).toEqual([`cto-${name}-cp1`, `cto-${name}-worker1`]);
+      expect(stackServers(name).map((s) => s.hostname).sort()).toEqual([`cto-cto-metal-${name}-cp1`, `cto-cto-metal-${name}-worker1`]);
     });
 
     it("updates hostnames in place", async () => {
@@ -93,12 +93,12 @@ describe.skipIf(missing !== undefined)("the program through the real engine", ()
       expect(up.summary.resourceChanges).toMatchObject({ update: 2 });
       // the same servers, renamed: nothing bought, nothing reinstalled
       expect(stackServers(name).map((s) => s.id).sort()).toEqual(before);
-      expect(stackServers(name).map((s) => s.hostname).sort()).toEqual([`edge-${name}-cp1`, `edge-${name}-worker1`]);
+      expect(stackServers(name).map((s) => s.hostname).sort()).toEqual([`edge-cto-metal-${name}-cp1`, `edge-cto-metal-${name}-worker1`]);
     });
 
     it("replaces a worker whose plan changes", async () => {
       const preview = await stack.preview({ ...collect(fixture), diff: true });
-      expect(preview.changeSummary).toEqual({ same: 6 });
+      expect(preview.changeSummary).toEqual({ same: 7 });
       await stack.setConfig("cto-metal:nodes", { value: JSON.stringify([nodes[0], { ...nodes[1], plan: "c2-medium-x86" }]) });
       const replace = await stack.preview(collect(fixture));
       expect(replace.changeSummary).toMatchObject({ replace: 1 });
@@ -109,14 +109,17 @@ describe.skipIf(missing !== undefined)("the program through the real engine", ()
       await stack.setConfig("cto-metal:operatingSystem", { value: "ubuntu_24_04_x64_lts" });
       await expect(stack.preview(collect(fixture))).rejects.toThrow(/changing the operating system ipxe → ubuntu_24_04_x64_lts reinstalls the server and wipes its disks; set cto-metal:allowReinstall to true/);
       await stack.removeConfig("cto-metal:operatingSystem");
+      // Two control planes need the even-count opt-in; the provider's refusal is what is tested.
+      await stack.setConfig("cto-metal:allowEvenControlPlanes", { value: "true" });
       await stack.setConfig("cto-metal:nodes", {
         value: JSON.stringify([
           { name: "cp1", role: "controlplane" },
           { name: "worker1", role: "controlplane" },
         ]),
       });
-      await expect(stack.preview(collect(fixture))).rejects.toThrow(/node worker1 \(edge-two-worker1\): its role is fixed once created \(worker → controlplane\)/);
+      await expect(stack.preview(collect(fixture))).rejects.toThrow(/node worker1 \(edge-cto-metal-two-worker1\): its role is fixed once created \(worker → controlplane\)/);
       await stack.setConfig("cto-metal:nodes", { value: JSON.stringify(nodes) });
+      await stack.removeConfig("cto-metal:allowEvenControlPlanes");
     });
 
     it("keeps the token out of state and logs, and records the graph's dependencies", async () => {

@@ -193,6 +193,14 @@ describe("GitOpsRepository with an Argo CD URL and App webhooks, kept on destroy
     expect(built.outputs.webhookId).toBe("g1-argocd-webhook-id");
   });
 
+  it("replaces the deploy key and the webhook delete-first: GitHub refuses the same key or hook twice on one repository (422)", () => {
+    // A renamed repository changes their `repository` input, which the GitHub provider replaces.
+    expect(built.optsOf("g1-deploy-key")?.deleteBeforeReplace).toBe(true);
+    expect(built.optsOf("g1-argocd-webhook")?.deleteBeforeReplace).toBe(true);
+    // The repository itself is renamed in place, and what Argo CD syncs follows it.
+    expect(built.optsOf("g1-repo")?.deleteBeforeReplace).toBeUndefined();
+  });
+
   it("points each App's webhook at its URL with the private key always secret", () => {
     const hooks = built.byType("pulumi-nodejs:dynamic/github:AppWebhookUrl").sort((a, b) => a.name.localeCompare(b.name));
     expect(hooks).toHaveLength(2);

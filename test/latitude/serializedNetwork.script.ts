@@ -46,7 +46,7 @@ async function main(): Promise<void> {
       billing: "hourly",
     });
 
-    const vlan = await vlans.provider.create({ providerVersion: "test", projectId, site: "MIA2", description: "cto-metal serialized network", tagIds: [] });
+    const vlan = await vlans.provider.create({ providerVersion: "test", projectId, site: "MIA2", description: "cto-metal serialized network", tagIds: [], stackIdentity: "0123456789abcdef" });
     const assignment = await assignments.provider.create({ providerVersion: "test", serverId, virtualNetworkId: vlan.id, timeoutSeconds: 10 });
     const readVlan = await vlans.provider.read!(vlan.id, vlan.outs);
     const readAssignment = await assignments.provider.read!(assignment.id, assignment.outs);

@@ -35,6 +35,7 @@ async function main(): Promise<void> {
       sshKeyIds: [],
       tagIds: [],
       stackTag: "cto-metal-serialized",
+      stackIdentity: "0123456789abcdef",
       hourlyPrice: 0.5,
       allowReinstall: false,
       allowReplace: false,

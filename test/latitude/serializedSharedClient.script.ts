@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     const response = await fetch(`${emulator.url}/projects`, {
       method: "POST",
       headers: { Authorization: key, "Content-Type": "application/json" },
-      body: JSON.stringify({ data: { type: "projects", attributes: { name: "shared", provisioning_type: "on_demand" } } }),
+      body: JSON.stringify({ data: { type: "projects", attributes: { name: "shared", provisioning_type: "on_demand", description: "owned by Pulumi stack cto-metal-shared (stack identity 0123456789abcdef)" } } }),
     });
     const projectId = ((await response.json()) as { data: { id: string } }).data.id;
     const inputs = (hostname: string, project: string): ServerInputs => ({
@@ -46,6 +46,7 @@ async function main(): Promise<void> {
       sshKeyIds: [],
       tagIds: [],
       stackTag: "cto-metal-shared",
+      stackIdentity: "0123456789abcdef",
       hourlyPrice: 0,
       allowReinstall: false,
       allowReplace: false,

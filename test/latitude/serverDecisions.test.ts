@@ -17,6 +17,7 @@ const talosWorker: ServerInputs = {
   sshKeyIds: ["ssh_A"],
   tagIds: ["tag_A"],
   stackTag: "cto-metal-cto-test",
+  stackIdentity: "0123456789abcdef",
   hourlyPrice: 0.5,
   allowReinstall: false,
   allowReplace: false,

@@ -7,6 +7,7 @@ import { startEmulator, type Emulator } from "../emulator";
 import { freePort } from "../emulator/testing";
 
 const API_KEY = "server-provider-test-key";
+const STACK_IDENTITY = "0123456789abcdef";
 const IPXE_URL = "https://pxe.factory.talos.dev/pxe/376567988ad370138ad8b2698212367b8edcb69b5fd68c80be1f2ec7d603b4ba/v1.11.5/metal-amd64";
 let emulator: Emulator;
 let client: LatitudeClient;
@@ -31,6 +32,7 @@ function inputs(overrides: Partial<ServerInputs> = {}): ServerInputs {
     sshKeyIds: [],
     tagIds: [],
     stackTag: "cto-metal-test",
+    stackIdentity: STACK_IDENTITY,
     hourlyPrice: 0.5,
     allowReinstall: false,
     allowReplace: false,
@@ -51,7 +53,8 @@ beforeAll(async () => {
   // Polling every 25 ms needs a read budget counted per second, not per minute.
   vi.stubEnv("LATITUDESH_RATE_WINDOW_MS", "1000");
   client = new LatitudeClient({ apiUrl: emulator.url, apiKey: `${API_KEY}-direct` });
-  projectId = (await client.createProject({ name: "server-provider", provisioning_type: "on_demand" })).id;
+  // This stack's project: an untagged leftover in it is ours (providers/latitude/ownership.ts).
+  projectId = (await client.createProject({ name: "server-provider", provisioning_type: "on_demand", description: `owned by Pulumi stack cto-metal-test (stack identity ${STACK_IDENTITY})` })).id;
 });
 afterAll(async () => {
   vi.unstubAllEnvs();

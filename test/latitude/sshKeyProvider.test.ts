@@ -13,7 +13,8 @@ let oob: LatitudeClient;
 let projectId: string;
 let seq = 0;
 
-const inputs = (overrides: Partial<SshKeyInputs> = {}): SshKeyInputs => ({ providerVersion: "test", name: `cto-metal-key-${++seq}`, publicKey: sshPublicKey().line, ...overrides });
+const STACK_IDENTITY = "0123456789abcdef";
+const inputs = (overrides: Partial<SshKeyInputs> = {}): SshKeyInputs => ({ providerVersion: "test", name: `cto-metal-key-${++seq}`, publicKey: sshPublicKey().line, stackIdentity: STACK_IDENTITY, ...overrides });
 const create = (i: SshKeyInputs) => sshKeyProvider.create(i) as Promise<{ id: string; outs: SshKeyOutputs }>;
 const keyPosts = () => emulator.requests.filter((r) => r.method === "POST" && r.path === "/ssh_keys");
 const newTag = async (name: string): Promise<string> => (await oob.createTag({ name })).id;
@@ -25,7 +26,8 @@ beforeAll(async () => {
   vi.stubEnv("LATITUDESH_AUTH_TOKEN", API_KEY);
   vi.stubEnv("LATITUDESH_RATE_WINDOW_MS", "1000");
   oob = new LatitudeClient({ apiUrl: emulator.url, apiKey: `${API_KEY}-out-of-band`, writeLimit: { limit: 100, windowMs: 1000 } });
-  projectId = (await oob.createProject({ name: "ssh-keys", provisioning_type: "on_demand" })).id;
+  // This stack's project: an untagged leftover in it is ours (providers/latitude/ownership.ts).
+  projectId = (await oob.createProject({ name: "ssh-keys", provisioning_type: "on_demand", description: `owned by Pulumi stack cto-metal-test (stack identity ${STACK_IDENTITY})` })).id;
 });
 afterAll(async () => {
   vi.unstubAllEnvs();
@@ -91,8 +93,8 @@ describe("adopting after an interrupted create", () => {
 
 describe("diff", () => {
   const key = sshPublicKey().line;
-  const olds: SshKeyOutputs = { providerVersion: "test", name: "k", publicKey: key, projectId: "proj_A", tagIds: ["tag_a", "tag_b"], sshKeyId: "ssh_x", fingerprint: "aa" };
-  const base: SshKeyInputs = { providerVersion: "test", name: "k", publicKey: key, projectId: "proj_A", tagIds: ["tag_a", "tag_b"] };
+  const olds: SshKeyOutputs = { providerVersion: "test", name: "k", publicKey: key, projectId: "proj_A", tagIds: ["tag_a", "tag_b"], stackIdentity: STACK_IDENTITY, sshKeyId: "ssh_x", fingerprint: "aa" };
+  const base: SshKeyInputs = { providerVersion: "test", name: "k", publicKey: key, projectId: "proj_A", tagIds: ["tag_a", "tag_b"], stackIdentity: STACK_IDENTITY };
   const cases: Array<[string, Partial<SshKeyInputs>, boolean, string[]]> = [
     ["nothing", {}, false, []],
     ["tags reordered", { tagIds: ["tag_b", "tag_a"] }, false, []],
@@ -107,7 +109,7 @@ describe("diff", () => {
     ["project → team scope", { projectId: undefined }, true, ["projectId"]],
   ];
   it.each(cases)("%s %j → changes %s, replaces %j", async (_what, change, changes, replaces) => {
-    expect(await sshKeyProvider.diff!("ssh_x", olds, { ...base, ...change })).toEqual({ changes, replaces, deleteBeforeReplace: false });
+    expect(await sshKeyProvider.diff!("ssh_x", olds, { ...base, ...change })).toEqual({ changes, replaces, deleteBeforeReplace: replaces.length > 0 });
   });
 
   it("check refuses a key that is not an OpenSSH line and defaults the tags to none", async () => {

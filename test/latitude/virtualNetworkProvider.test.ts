@@ -7,6 +7,7 @@ import { waitFor } from "../emulator/testing";
 
 const API_KEY = "virtual-network-provider-test-key";
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const STACK_IDENTITY = "0123456789abcdef";
 let emulator: Emulator;
 /** Out of band: what a person in the dashboard, or an interrupted run, would do. */
 let oob: LatitudeClient;
@@ -19,6 +20,7 @@ const inputs = (overrides: Partial<VirtualNetworkInputs> = {}): VirtualNetworkIn
   site: "MIA2",
   description: `cto-metal cto-test private network ${++seq}`,
   tagIds: [],
+  stackIdentity: STACK_IDENTITY,
   ...overrides,
 });
 const create = (i: VirtualNetworkInputs) => virtualNetworkProvider.create(i) as Promise<{ id: string; outs: VirtualNetworkOutputs }>;
@@ -39,7 +41,8 @@ beforeAll(async () => {
   vi.stubEnv("LATITUDESH_POLL_INTERVAL_MS", "20");
   vi.stubEnv("LATITUDESH_RATE_WINDOW_MS", "1000");
   oob = new LatitudeClient({ apiUrl: emulator.url, apiKey: `${API_KEY}-out-of-band`, writeLimit: { limit: 100, windowMs: 1000 } });
-  projectId = (await oob.createProject({ name: "vlans", provisioning_type: "on_demand" })).id;
+  // This stack's project: an untagged leftover in it is ours (providers/latitude/ownership.ts).
+  projectId = (await oob.createProject({ name: "vlans", provisioning_type: "on_demand", description: `owned by Pulumi stack cto-metal-test (stack identity ${STACK_IDENTITY})` })).id;
 });
 afterAll(async () => {
   vi.unstubAllEnvs();
@@ -97,8 +100,8 @@ describe("adopting after an interrupted create", () => {
 });
 
 describe("diff", () => {
-  const olds: VirtualNetworkOutputs = { providerVersion: "test", projectId: "proj_A", site: "MIA2", description: "d", tagIds: ["tag_a"], vlanId: "vlan_x", vid: 2000, name: "MIA2-2000" };
-  const base: VirtualNetworkInputs = { providerVersion: "test", projectId: "proj_A", site: "MIA2", description: "d", tagIds: ["tag_a"] };
+  const olds: VirtualNetworkOutputs = { providerVersion: "test", projectId: "proj_A", site: "MIA2", description: "d", tagIds: ["tag_a"], stackIdentity: STACK_IDENTITY, vlanId: "vlan_x", vid: 2000, name: "MIA2-2000" };
+  const base: VirtualNetworkInputs = { providerVersion: "test", projectId: "proj_A", site: "MIA2", description: "d", tagIds: ["tag_a"], stackIdentity: STACK_IDENTITY };
   const cases: Array<[string, Partial<VirtualNetworkInputs>, boolean, string[]]> = [
     ["nothing", {}, false, []],
     ["site in lower case", { site: "mia2" }, false, []],
@@ -111,7 +114,7 @@ describe("diff", () => {
     ["project", { projectId: "proj_B" }, true, ["projectId"]],
   ];
   it.each(cases)("%s %j → changes %s, replaces %j", async (_what, change, changes, replaces) => {
-    expect(await virtualNetworkProvider.diff!("vlan_x", olds, { ...base, ...change })).toEqual({ changes, replaces, deleteBeforeReplace: false });
+    expect(await virtualNetworkProvider.diff!("vlan_x", olds, { ...base, ...change })).toEqual({ changes, replaces, deleteBeforeReplace: replaces.length > 0 });
   });
 
   it("check wants a description (the dedupe key) and a positive timeout", async () => {

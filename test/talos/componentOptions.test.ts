@@ -60,7 +60,9 @@ async function build(prefix: string, count: number, protectSecrets: boolean) {
       clusterName: "cto",
       clientConfiguration: cluster.clientConfiguration,
       checkHealth: false,
-      nodes: roles.map((node, i) => ({ name: node.name, role: node.role, publicIp: servers[i]!.primaryIpv4, machineConfiguration: cluster.machineConfigurations[node.name]!, server: servers[i]! })),
+      nodes: roles.map((node, i) => ({ name: node.name, role: node.role, publicIp: servers[i]!.primaryIpv4, machineConfiguration: cluster.machineConfigurations[node.name]! })),
+      anchor: cluster.anchor,
+      cluster: cluster.secrets,
     },
     { parent: root },
   );
@@ -82,16 +84,18 @@ describe("Talos resource options", () => {
     expect(production.named("p-secrets").opts.protect).toBe(true);
   });
 
-  it("deletes control-plane Talos resources with their server, and resets workers before theirs", async () => {
-    const { roles, servers, named } = await build("d", 5, false);
-    roles.forEach((node, i) => {
+  it("resets every removed node (a control plane leaves etcd) before its server goes, and skips resets when the whole cluster goes", async () => {
+    const { roles, cluster, named } = await build("d", 5, false);
+    for (const node of roles) {
       const apply = named(`d-${node.name}-apply`);
-      if (node.role === "controlplane") expect(apply.opts.deletedWith).toBe(servers[i]);
-      else expect(apply.opts.deletedWith).toBeUndefined();
-    });
+      // deleted on its own (a reset) unless the machine secrets go too: only a destroy of the cluster deletes them
+      expect(apply.opts.deletedWith).toBe(cluster.secrets);
+      expect(apply.props["onDestroy"]).toEqual({ graceful: true, reboot: false, reset: true });
+    }
     const bootstrap = named("d-bootstrap");
-    expect(bootstrap.opts.deletedWith).toBe(servers[0]);
-    expect(bootstrap.opts.dependsOn).toEqual([expect.objectContaining({ __name: "d-n1-apply" })]);
+    expect(bootstrap.opts.deletedWith).toBe(cluster.secrets);
+    // every control plane's apply before the bootstrap, whichever is the pinned anchor
+    expect((bootstrap.opts.dependsOn as pulumi.Resource[]).map((r) => (r as unknown as { __name: string }).__name)).toEqual(["d-n1-apply", "d-n2-apply", "d-n3-apply"]);
     const kubeconfig = named("d-kubeconfig");
     expect((kubeconfig.opts.dependsOn as pulumi.Resource[]).map((r) => (r as unknown as { __name: string }).__name)).toEqual(["d-bootstrap"]);
   });
@@ -100,6 +104,6 @@ describe("Talos resource options", () => {
     const { named } = await build("g", 5, false);
     const guard = named("g-control-planes");
     expect(guard.type).toBe("pulumi-nodejs:dynamic/cluster:ControlPlaneGuard");
-    expect(guard.props).toMatchObject({ controlPlanes: ["n1", "n2", "n3"], allowRemoval: ["old-cp"] });
+    expect(guard.props).toMatchObject({ controlPlanes: ["n1", "n2", "n3"], allowRemoval: ["old-cp"], allowEndpointChange: false, endpointConfigured: false, kubernetesVersion: "v1.36.0" });
   });
 });

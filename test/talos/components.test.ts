@@ -65,7 +65,9 @@ async function build(prefix: string, count: number) {
     clusterName: "cto",
     clientConfiguration: cluster.clientConfiguration,
     checkHealth: false,
-    nodes: nodes.map((n) => ({ name: n.name, role: n.role, publicIp: n.server.primaryIpv4, machineConfiguration: cluster.machineConfigurations[n.name]!, server: n.server })),
+    nodes: nodes.map((n) => ({ name: n.name, role: n.role, publicIp: n.server.primaryIpv4, machineConfiguration: cluster.machineConfigurations[n.name]! })),
+    anchor: cluster.anchor,
+    cluster: cluster.secrets,
   });
   const kubeconfig = await value(bootstrap.kubeconfig);
   const talosconfig = await value(bootstrap.talosconfig);
@@ -93,7 +95,7 @@ describe.each([1, 2, 5])("Talos for %i node(s)", (count) => {
     for (const [i, apply] of applies.entries()) {
       expect(apply.inputs["node"]).toBe(ipOf(`t${count}-n${i + 1}`));
       expect(unwrapSecret(apply.inputs["machineConfigurationInput"])).toEqual({ secret: true, value: `config:${roles[i]!.role}` });
-      expect(apply.inputs["onDestroy"]).toEqual({ graceful: true, reboot: false, reset: roles[i]!.role === "worker" });
+      expect(apply.inputs["onDestroy"]).toEqual({ graceful: true, reboot: false, reset: true });
     }
     const boots = ofType("talos:machine/bootstrap:Bootstrap");
     expect(boots).toHaveLength(1);

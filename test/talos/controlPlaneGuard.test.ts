@@ -5,7 +5,9 @@ import { describe, expect, it } from "vitest";
 import { controlPlaneRemovalMessage, refusedControlPlaneRemovals } from "../../components/talos/controlPlaneRemoval";
 import { controlPlaneGuardProvider, type ControlPlaneGuardInputs } from "../../providers/cluster/controlPlaneGuard";
 
-const inputs = (controlPlanes: string[], allowRemoval: string[] = []): ControlPlaneGuardInputs => ({ providerVersion: "1", controlPlanes, allowRemoval });
+const inputs = (controlPlanes: string[], allowRemoval: string[] = [], more: Partial<ControlPlaneGuardInputs> = {}): ControlPlaneGuardInputs => ({ providerVersion: "2", controlPlanes, allowRemoval, ...more });
+/** What the engine stores after a run: the checked inputs, with the anchor. */
+const stored = (controlPlanes: string[], anchor: string, more: Partial<ControlPlaneGuardInputs> = {}) => inputs(controlPlanes, [], { ...more, anchor });
 
 describe("refusedControlPlaneRemovals", () => {
   it("refuses a control plane that disappeared without being named", () => {
@@ -39,13 +41,46 @@ describe("ControlPlaneGuard provider", () => {
   const check = (olds: Partial<ControlPlaneGuardInputs>, news: ControlPlaneGuardInputs) => controlPlaneGuardProvider.check!(olds as ControlPlaneGuardInputs, news);
 
   it("passes the first run, additions and confirmed removals", async () => {
-    expect(await check({}, inputs(["cp1"]))).toEqual({ inputs: inputs(["cp1"]) });
-    expect(await check(inputs(["cp1"]), inputs(["cp1", "cp2", "cp3"]))).toEqual({ inputs: inputs(["cp1", "cp2", "cp3"]) });
-    expect((await check(inputs(["cp1", "cp2", "cp3"]), inputs(["cp1", "cp2"], ["cp3"]))).failures).toBeUndefined();
+    expect(await check({}, inputs(["cp1"]))).toEqual({ inputs: { ...inputs(["cp1"]), anchor: "cp1" } });
+    expect(await check(stored(["cp1"], "cp1"), inputs(["cp1", "cp2", "cp3"]))).toEqual({ inputs: { ...inputs(["cp1", "cp2", "cp3"]), anchor: "cp1" } });
+    expect((await check(stored(["cp1", "cp2", "cp3"], "cp1"), inputs(["cp1", "cp2"], ["cp3"]))).failures).toBeUndefined();
+  });
+
+  it("keeps the anchor (endpoint, bootstrap, kubeconfig) where the first up put it when nodes are reordered or a control plane is inserted at the top", async () => {
+    expect((await check(stored(["cp1", "cp2", "cp3"], "cp1"), inputs(["cp3", "cp2", "cp1"]))).inputs?.anchor).toBe("cp1");
+    expect((await check(stored(["cp1", "cp2", "cp3"], "cp1"), inputs(["cp0", "cp1", "cp2", "cp3"]))).inputs?.anchor).toBe("cp1");
+    // state from before the anchor existed: the first control plane of that run was it
+    expect((await check(inputs(["cp1", "cp2", "cp3"]), inputs(["cp0", "cp1", "cp2", "cp3"]))).inputs?.anchor).toBe("cp1");
+  });
+
+  it("refuses removing the anchor unless confirmed, and lets a configured endpoint move only the bootstrap node", async () => {
+    const refused = await check(stored(["cp1", "cp2", "cp3"], "cp1"), inputs(["cp2", "cp3"], ["cp1"]));
+    expect(refused.failures).toEqual([{ property: "anchor", reason: expect.stringContaining('control plane "cp1" is gone, and its public IP is the cluster\'s Kubernetes endpoint') as unknown }]);
+    expect(refused.failures?.[0]?.reason).toContain("set cto-metal:allowEndpointChange to true");
+    expect((await check(stored(["cp1", "cp2", "cp3"], "cp1"), inputs(["cp2", "cp3"], ["cp1"], { allowEndpointChange: true }))).inputs?.anchor).toBe("cp2");
+    expect((await check(stored(["cp1", "cp2", "cp3"], "cp1"), inputs(["cp2", "cp3"], ["cp1"], { endpointConfigured: true }))).inputs?.anchor).toBe("cp2");
+  });
+
+  it("refuses a Kubernetes downgrade or a jump of more than one minor against the version in state", async () => {
+    const at = (version: string) => stored(["cp1"], "cp1", { kubernetesVersion: version });
+    const next = (version: string) => inputs(["cp1"], [], { kubernetesVersion: version });
+    expect((await check(at("v1.35.2"), next("v1.36.0"))).failures).toBeUndefined();
+    expect((await check(at("v1.35.2"), next("v1.35.4"))).failures).toBeUndefined();
+    expect((await check({}, next("v1.31.0"))).failures).toBeUndefined();
+    expect((await check(at("v1.35.2"), next("v1.34.1"))).failures).toEqual([
+      { property: "kubernetesVersion", reason: "cto-metal:kubernetesVersion: expected v1.35.2 or newer (the cluster runs it; Kubernetes cannot be downgraded), got v1.34.1" },
+    ]);
+    expect((await check(at("v1.35.2"), next("v1.35.1"))).failures?.[0]?.reason).toContain("cannot be downgraded");
+    expect((await check(at("v1.34.1"), next("v1.36.0"))).failures).toEqual([
+      {
+        property: "kubernetesVersion",
+        reason: "cto-metal:kubernetesVersion: expected at most one minor version above v1.34.1 (v1.35.x), got v1.36.0; upgrade one minor version per `pulumi up`",
+      },
+    ]);
   });
 
   it("fails the preview when a control plane is removed unconfirmed", async () => {
-    const result = await check(inputs(["cp1", "cp2", "cp3"]), inputs(["cp1", "cp2"]));
+    const result = await check(stored(["cp1", "cp2", "cp3"], "cp1"), inputs(["cp1", "cp2"]));
     expect(result.inputs).toBeUndefined();
     expect(result.failures).toEqual([{ property: "controlPlanes", reason: expect.stringContaining('control plane "cp3" is no longer listed') as unknown }]);
   });

@@ -17,6 +17,7 @@ describe("parseConfig: the Talos keys", () => {
       kubernetesVersion: "v1.36.0",
       extensions: [],
       allowControlPlaneRemoval: [],
+      allowEndpointChange: false,
     });
   });
 
@@ -48,6 +49,7 @@ describe("parseConfig: the Talos keys", () => {
       extensions: ["siderolabs/nvidia-open-gpu-kernel-modules-production", "siderolabs/iscsi-tools"],
       outputDir: "out/cto-test",
       allowControlPlaneRemoval: ["cp2", "cp3"],
+      allowEndpointChange: false,
     });
     expect(config.latitude.nodes.map((node) => node.installDisk)).toStrictEqual([
       { disk: "/dev/disk/by-id/nvme-SAMSUNG_MZQL2960HCJR-00A07_S64FNE0R1" },
@@ -71,6 +73,7 @@ describe("parseConfig: the Talos keys", () => {
       extensions: [],
       schematicId: id,
       allowControlPlaneRemoval: [],
+      allowEndpointChange: false,
     });
   });
 

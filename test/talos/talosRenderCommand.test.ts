@@ -19,7 +19,7 @@ describe("npm run talos:render", () => {
     expect(out.nodes.map((node) => [node.name, node.role])).toStrictEqual([["cp1", "controlplane"], ["worker1", "worker"]]);
     const patches = out.nodes[1]!.patches.map((patch) => JSON.parse(patch) as Record<string, unknown>);
     expect(patches[0]).toMatchObject({ machine: { install: { disk: "/dev/nvme0n1" } } });
-    expect(patches).toContainEqual({ apiVersion: "v1alpha1", kind: "HostnameConfig", auto: "off", hostname: "cto-cto-test-worker1" });
+    expect(patches).toContainEqual({ apiVersion: "v1alpha1", kind: "HostnameConfig", auto: "off", hostname: "cto-cto-metal-cto-test-worker1" });
     expect(patches.at(-1)).toStrictEqual({ machine: { nodeLabels: { "cto-metal.io/latitude-server-id": "sv_worker1" } } });
   });
 

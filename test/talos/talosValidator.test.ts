@@ -128,6 +128,8 @@ describe.skipIf(unavailable !== undefined)("Talos validates every config the pro
           ...(s.endpoint && { clusterEndpoint: s.endpoint }),
           ...(s.disk !== undefined && { installDisk: s.disk }),
           skipStack: s.skipStack,
+          // 2 control planes of 2 nodes: allowed when confirmed
+          allowEvenControlPlanes: true,
         };
         const render = renderOf(raw, { interfaces: "specExample" });
         const verdict = validate(binary, render, [OFFLINE_DISK_SELECTOR]);

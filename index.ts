@@ -10,6 +10,7 @@ import { checkCatalogue } from "./components/fleet/catalogueCheck";
 import { ServerFleet } from "./components/fleet/serverFleet";
 import { GitOpsRepository } from "./components/gitops/gitOpsRepository";
 import { requireGitHubToken } from "./components/gitops/githubToken";
+import { GitOpsRemovalGuard } from "./providers/cluster/gitOpsRemovalGuard";
 import { argoWebhookUrl } from "./components/platform/argoCdValues";
 import { Platform } from "./components/platform/platform";
 import { PlatformSecrets } from "./components/platform/platformSecrets";
@@ -56,6 +57,12 @@ export = async () => {
   // Before anything is registered: a missing token must not be found after servers are bought.
   if (config.gitops && config.stopAfter === undefined && !config.platform.skip) requireGitHubToken({ org: config.gitops.org, configured: secrets.githubToken !== undefined, env: process.env });
   const layer = config.clusterSource === "latitude" ? await latitudeCluster(config) : existingCluster(config);
+  // Top level, registered whenever a cluster is built: a run that drops the root Application (no
+  // githubOrg, skipStack, stopAfter talos) is refused unless confirmed; it deletes every app it deployed.
+  if (config.stopAfter !== "servers") {
+    const rootApplication = config.gitops !== undefined && config.stopAfter === undefined && !config.platform.skip;
+    new GitOpsRemovalGuard("cto-gitops-guard", { rootApplication, allowRemoval: config.platform.allowGitOpsRemoval ?? false });
+  }
   if (!layer.cluster || config.stopAfter === "talos" || config.platform.skip) return layer.outputs;
   return { ...layer.outputs, ...platformAndGitOps(config, secrets, layer.cluster) };
 };
@@ -195,7 +202,6 @@ function platformAndGitOps(config: StackConfig, secrets: StackSecrets, cluster: 
         ...(repo && { repoUrl: repo.cloneUrl, repoPrivateKey: generated.deployPrivateKey }),
         appsPath: gitops?.appsPath ?? "apps",
         targetRevision: gitops?.branch ?? "HEAD",
-        allowGitOpsRemoval: platform.allowGitOpsRemoval ?? false,
       },
       vault: platform.vault,
       protect: config.profile === "production",

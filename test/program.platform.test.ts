@@ -359,7 +359,7 @@ function plan(before: Snapshot, after: Snapshot) {
   return { created, deleted, changed, replaced };
 }
 
-const GUARD = "cto-platform-argocd-gitops-guard";
+const GUARD = "cto-gitops-guard";
 const guardInputs = (snap: Snapshot) => snap.get(GUARD)?.inputs as GitOpsRemovalGuardInputs | undefined;
 /** The guard's check as the engine runs it at preview: previous inputs, then this run's. */
 async function guardCheck(before: Snapshot, after: Snapshot) {
@@ -370,6 +370,15 @@ async function guardCheck(before: Snapshot, after: Snapshot) {
 }
 
 describe("change matrix: the GitOps repository (under mocks)", () => {
+  it("skip the platform (skipStack) of a stack with GitOps: refused at preview like a removal, since the root Application goes too", async () => {
+    await runProgram("cto-test", CTO_TEST);
+    const before = snapshot();
+    await runProgram("cto-test", { ...CTO_TEST, "cto-metal:skipStack": "true" });
+    const after = snapshot();
+    const result = await guardCheck(before, after);
+    expect(result.failures?.[0]?.reason).toContain("allowGitOpsRemoval");
+  });
+
   it("rename the GitOps repo: renamed in place; the deploy key and the webhook replaced delete-first; Argo CD follows the new URL", async () => {
     await runProgram("cto-test", CTO_TEST);
     const before = snapshot();

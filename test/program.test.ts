@@ -83,10 +83,11 @@ afterAll(async () => {
 describe("the program for cto-test", () => {
   it("wires servers into Talos: fleet, machine configs, applies, one bootstrap, kubeconfig and talosconfig", async () => {
     const outputs = await runProgram(CTO_TEST);
-    await vi.waitFor(() => expect(registered).toHaveLength(14));
+    await vi.waitFor(() => expect(registered).toHaveLength(15));
     expect(registered.map((r) => `${r.type} ${r.name}`).sort()).toEqual(
       [
         "cto:fleet:ServerFleet cto",
+        "pulumi-nodejs:dynamic/cluster:GitOpsRemovalGuard cto-gitops-guard",
         "pulumi-nodejs:dynamic/latitude:StackIdentity cto-identity",
         "pulumi-nodejs:dynamic/latitude:Project cto-project",
         "pulumi-nodejs:dynamic/latitude:Server cto-cp1",
@@ -155,7 +156,7 @@ describe("the program for cto-test", () => {
 
   it("puts the API key from config or environment in no registered input", async () => {
     await runProgram(CTO_TEST);
-    await vi.waitFor(() => expect(registered).toHaveLength(14));
+    await vi.waitFor(() => expect(registered).toHaveLength(15));
     const everything = JSON.stringify(registered);
     expect(everything).not.toContain(SENTINEL_CONFIG);
     expect(everything).not.toContain(SENTINEL_ENV);

@@ -13,7 +13,6 @@
 // Vault); Git owns everything after. Never manage one object from both.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { GitOpsRemovalGuard } from "../../providers/cluster/gitOpsRemovalGuard";
 import { CHARTS } from "../../versions";
 import { ARGOCD_NAMESPACE, argoCdValues, argoUrl, argoWebhookUrl, REPO_SECRET, repoSecretData, RESOURCES_FINALIZER, ROOT_APPLICATION, rootApplicationSpec } from "./argoCdValues";
 import { chartReleaseArgs, childOptions, namespaceArgs } from "./chartRelease";
@@ -38,8 +37,6 @@ export interface ArgoCdArgs {
   appsPath: string;
   /** Default "HEAD". */
   targetRevision?: string;
-  /** cto-metal:allowGitOpsRemoval: a run without repoUrl may delete the root Application that exists. Default false. */
-  allowGitOpsRemoval?: boolean;
   values?: HelmValues;
   deletedWith?: pulumi.Resource;
 }
@@ -99,7 +96,7 @@ export class ArgoCd extends pulumi.ComponentResource {
       // and their resources, while it still runs; Pulumi waits for the root to be gone before it
       // deletes the release (the root depends on it) and the namespace (the release and the
       // root are in it). The cost: deleting the root, also by no longer configuring a GitOps
-      // repository, deletes every app it deployed; the guard below refuses that unconfirmed. If
+      // repository, deletes every app it deployed; the GitOpsRemovalGuard (index.ts) refuses that unconfirmed. If
       // the controller is down the delete waits and times out: start Argo CD again, or remove the
       // finalizer by hand.
       const root = new k8s.apiextensions.CustomResource(
@@ -116,9 +113,6 @@ export class ArgoCd extends pulumi.ComponentResource {
     } else {
       this.rootApplicationName = pulumi.output(undefined);
     }
-    // Registered with and without a root Application: only the previous run's state knows that a
-    // root existed when this run has none (components/gitops/gitOpsRemoval.ts).
-    new GitOpsRemovalGuard(`${name}-gitops-guard`, { rootApplication: args.repoUrl !== undefined, allowRemoval: args.allowGitOpsRemoval ?? false }, child);
 
     this.url = pulumi.output(args.domain === undefined ? undefined : argoUrl(args.domain));
     this.webhookUrl = pulumi.output(args.domain === undefined ? undefined : argoWebhookUrl(args.domain));

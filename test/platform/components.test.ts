@@ -183,14 +183,13 @@ describe("ArgoCd", () => {
 
   it("installs the chart behind ngrok with the generated secrets, the repository Secret and the root Application", async () => {
     const { ArgoCd } = await import("../../components/platform/argoCd");
-    const { component, cluster, children, regs, providerName } = await build("cd", (opts, c) => new ArgoCd("cd", args(c), opts), 6);
+    const { component, cluster, children, regs, providerName } = await build("cd", (opts, c) => new ArgoCd("cd", args(c), opts), 5);
     expect(regs.map((r) => `${r.type} ${r.name}`).sort()).toEqual([
       "cto:platform:ArgoCd cd",
       "kubernetes:argoproj.io/v1alpha1:Application cd-root",
       "kubernetes:core/v1:Namespace cd-ns",
       "kubernetes:core/v1:Secret cd-repo",
       "kubernetes:helm.sh/v3:Release cd",
-      "pulumi-nodejs:dynamic/cluster:GitOpsRemovalGuard cd-gitops-guard",
     ]);
     const release = regs.find((r) => r.type === "kubernetes:helm.sh/v3:Release")!;
     expect(release.inputs).toMatchObject({ name: "argocd", namespace: "argocd", createNamespace: false, chart: "argo-cd", version: CHARTS.argocd.version, repositoryOpts: { repo: CHARTS.argocd.repo } });
@@ -236,9 +235,7 @@ describe("ArgoCd", () => {
     expect(await value(component.webhookUrl)).toBe("https://cd.example.ngrok.app/api/webhook");
     expect(await value(component.rootApplicationName)).toBe("root");
     expect(await value(component.namespace)).toBe("argocd");
-    // The guard remembers that a root Application exists, so removing it is refused at preview.
-    expect(regs.find((r) => r.name === "cd-gitops-guard")!.inputs).toMatchObject({ providerVersion: "1", rootApplication: true, allowRemoval: false });
-    expectChildrenDeletedWithCluster(children, cluster, 5);
+    expectChildrenDeletedWithCluster(children, cluster, 4);
     expectProvider(regs, providerName);
   });
 
@@ -246,14 +243,12 @@ describe("ArgoCd", () => {
     const { ArgoCd } = await import("../../components/platform/argoCd");
     const full = args();
     const rest = { ...full, domain: undefined, repoUrl: undefined, repoPrivateKey: undefined };
-    const { component, regs } = await build("ce", (opts) => new ArgoCd("ce", { ...rest, allowGitOpsRemoval: true }, opts), 4);
+    const { component, regs } = await build("ce", (opts) => new ArgoCd("ce", rest, opts), 3);
     expect(regs.map((r) => `${r.type} ${r.name}`).sort()).toEqual([
       "cto:platform:ArgoCd ce",
       "kubernetes:core/v1:Namespace ce-ns",
       "kubernetes:helm.sh/v3:Release ce",
-      "pulumi-nodejs:dynamic/cluster:GitOpsRemovalGuard ce-gitops-guard",
     ]);
-    expect(regs.find((r) => r.name === "ce-gitops-guard")!.inputs).toMatchObject({ rootApplication: false, allowRemoval: true });
     expect(at(regs.find((r) => r.name === "ce" && r.type.includes("Release"))!.inputs["values"], ["server", "ingress"])).toEqual({ enabled: false });
     expect(await value(component.url)).toBeUndefined();
     expect(await value(component.rootApplicationName)).toBeUndefined();

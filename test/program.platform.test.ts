@@ -8,168 +8,27 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { checkedState } from "./fixtures/checkedState";
+import { describe, expect, it, vi } from "vitest";
 import { CHARTS } from "../versions";
-import type { GitOpsRemovalGuardInputs } from "../providers/cluster/gitOpsRemovalGuard";
-import { startEmulator, type Emulator } from "./emulator";
-import { startFakeGitHub, type FakeGitHub } from "./github/fakeGitHub";
-import { MOCK_TALOS_SECRETS } from "./fixtures/talosMocks";
+import {
+  CTO_TEST,
+  GITHUB_TOKEN,
+  KUBECONFIG,
+  NGROK_API_KEY,
+  NGROK_AUTHTOKEN,
+  configPatches,
+  harness,
+  indexOf,
+  plainStrings,
+  registered,
+  releases,
+  runProgram,
+  unwrap,
+  usePlatformProgram,
+  value,
+} from "./fixtures/platformProgram";
 
-interface Registration {
-  type: string;
-  name: string;
-  inputs: Record<string, unknown>;
-  provider: string | undefined;
-  /** What mocks drop: the options the engine would receive. */
-  deleteBeforeReplace: boolean;
-}
-interface RegisterRequest {
-  getName(): string;
-  getDeletebeforereplace(): boolean;
-}
-interface PatchableMonitor {
-  registerResource(req: RegisterRequest, callback: unknown): unknown;
-}
-let emulator: Emulator;
-let github: FakeGitHub;
-const registered: Registration[] = [];
-const deleteBeforeReplace = new Map<string, boolean>();
-const configPatches: string[][] = [];
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-const NGROK_API_KEY = "sentinel-ngrok-api-key-5c2f";
-const NGROK_AUTHTOKEN = "sentinel-ngrok-authtoken-9e41";
-const GITHUB_TOKEN = "sentinel-github-token-7d0b";
-
-/** A kubeconfig as Talos writes one: the VaultInit provider reads its API server and certificates. */
-const pem = (label: string) => Buffer.from(`-----BEGIN ${label}-----\nAAAA\n-----END ${label}-----\n`).toString("base64");
-const KUBECONFIG = [
-  "apiVersion: v1",
-  "kind: Config",
-  `clusters: [{name: cto, cluster: {server: 'https://127.0.0.7:6443', certificate-authority-data: ${pem("CERTIFICATE")}}}]`,
-  `users: [{name: admin@cto, user: {client-certificate-data: ${pem("CERTIFICATE")}, client-key-data: ${pem("PRIVATE KEY")}}}]`,
-  "contexts: [{name: admin@cto, context: {cluster: cto, user: admin@cto}}]",
-  "current-context: admin@cto",
-].join("\n");
-
-const CTO_TEST = {
-  "cto-metal:project": '{"name":"cto-test","provisioningType":"on_demand"}',
-  "cto-metal:site": "MIA2",
-  "cto-metal:plan": "c2-small-x86",
-  "cto-metal:nodes": '[{"name":"cp1","role":"controlplane"},{"name":"worker1","role":"worker"}]',
-  "cto-metal:githubOrg": "5dlabs-test",
-  "cto-metal:argocdDomain": "argocd.cto-test.ngrok.app",
-  "cto-metal:ngrokApiKey": NGROK_API_KEY,
-  "cto-metal:ngrokAuthtoken": NGROK_AUTHTOKEN,
-  "github:token": GITHUB_TOKEN,
-};
-const SECRET_CONFIG = ["cto-metal:ngrokApiKey", "cto-metal:ngrokAuthtoken", "github:token"];
-
-/** Secret values reach the mocks wrapped: unwrap them, remembering that they were secret. */
-function unwrap(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(unwrap);
-  if (value !== null && typeof value === "object") {
-    if (SECRET_SIG in value) return unwrap((value as unknown as { value: unknown }).value);
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrap(v)]));
-  }
-  return value;
-}
-
-/** Every string in an input tree outside the values wrapped as secrets. */
-function plainStrings(value: unknown): string[] {
-  if (Array.isArray(value)) return value.flatMap(plainStrings);
-  if (value !== null && typeof value === "object") return SECRET_SIG in value ? [] : Object.values(value).flatMap(plainStrings);
-  return typeof value === "string" ? [value] : [];
-}
-
-async function runProgram(stack: string, config: Record<string, string>) {
-  registered.length = 0;
-  configPatches.length = 0;
-  deleteBeforeReplace.clear();
-  emulator.clearLog();
-  github.clearLog();
-  await pulumi.runtime.setMocks(
-    {
-      newResource: async (args) => {
-        registered.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown>, provider: args.provider, deleteBeforeReplace: deleteBeforeReplace.get(args.name) ?? false });
-        const state: Record<string, unknown> = await checkedState(args.type, { ...(args.inputs as Record<string, unknown>) });
-        if (args.type.endsWith(":Server")) Object.assign(state, { serverId: `sv_${args.name}`, primaryIpv4: "127.0.0.7" });
-        if (args.type.endsWith(":Project")) state["projectId"] = "proj_new";
-        if (args.type.endsWith(":Tag")) state["tagId"] = "tag_new";
-        if (args.type === "talos:machine/secrets:Secrets") Object.assign(state, MOCK_TALOS_SECRETS);
-        if (args.type === "talos:cluster/kubeconfig:Kubeconfig") state["kubeconfigRaw"] = KUBECONFIG;
-        if (args.type === "github:index/repository:Repository") {
-          const name = String((args.inputs as { name?: string }).name);
-          Object.assign(state, { htmlUrl: `https://github.com/5dlabs-test/${name}`, sshCloneUrl: `git@github.com:5dlabs-test/${name}.git` });
-        }
-        // The generators never run under mocks: stand in for what they would return.
-        if (args.type.endsWith(":RandomSecret")) state["value"] = `secret-of-${args.name}`;
-        if (args.type.endsWith(":AdminPassword")) Object.assign(state, { password: "admin-password", bcryptHash: "$2a$10$hash", passwordMtime: "2026-12-01T00:00:00Z" });
-        if (args.type.endsWith(":SshKeyPair")) Object.assign(state, { publicKey: "ssh-ed25519 AAAA argocd", privateKey: "-----BEGIN PRIVATE KEY-----" });
-        if (args.type === "kubernetes:helm.sh/v3:Release") state["status"] = { name: (args.inputs as { name?: string }).name };
-        return { id: `${args.name}-id`, state };
-      },
-      call: (args) => {
-        const inputs = args.inputs as Record<string, unknown>;
-        if (args.token === "talos:machine/getConfiguration:getConfiguration") {
-          configPatches.push(inputs["configPatches"] as string[]);
-          return { ...inputs, machineConfiguration: "machine-config" };
-        }
-        if (args.token === "talos:client/getConfiguration:getConfiguration") return { ...inputs, talosConfig: "talosconfig-text" };
-        if (args.token === "talos:cluster/getHealth:getHealth") return { ...inputs };
-        if (args.token === "github:index/getOrganization:getOrganization") return { ...inputs, id: "4242", login: "5dlabs-test" };
-        throw new Error(`unexpected invoke ${args.token}`);
-      },
-    },
-    "cto-metal",
-    stack,
-  );
-  // Mocks drop resource options; the monitor still receives them in the request.
-  const monitor = pulumi.runtime.getMonitor() as unknown as PatchableMonitor;
-  const register = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (req, callback) => {
-    deleteBeforeReplace.set(req.getName(), req.getDeletebeforereplace());
-    return register(req, callback);
-  };
-  pulumi.runtime.setAllConfig({ ...config, "latitudesh:authToken": "any-key" }, ["latitudesh:authToken", ...SECRET_CONFIG]);
-  vi.resetModules();
-  const program = (await import("../index")).default;
-  try {
-    return await program();
-  } finally {
-    await settled();
-  }
-}
-
-/** Registrations arrive as their inputs resolve: wait until the count settles. */
-async function settled(): Promise<void> {
-  let count = -1;
-  while (count !== registered.length) {
-    count = registered.length;
-    await new Promise((resolve) => setTimeout(resolve, 300));
-  }
-}
-
-const value = (output: unknown): Promise<unknown> => new Promise((resolve) => (output as pulumi.Output<unknown>).apply(resolve));
-const releases = () => registered.filter((r) => r.type === "kubernetes:helm.sh/v3:Release");
-const indexOf = (name: string) => registered.findIndex((r) => r.name === name);
-
-beforeAll(async () => {
-  emulator = await startEmulator();
-  vi.stubEnv("LATITUDESH_API_URL", emulator.url);
-  vi.stubEnv("LATITUDESH_AUTH_TOKEN", "any-key");
-  // The token comes from github:token unless a test says otherwise; the installation check asks the fake.
-  github = await startFakeGitHub();
-  github.tokens.add(GITHUB_TOKEN);
-  github.installations.set("5dlabs-test", ["morgan"]);
-  vi.stubEnv("GITHUB_TOKEN", "");
-  vi.stubEnv("GITHUB_API_URL", github.url);
-});
-afterAll(async () => {
-  vi.unstubAllEnvs();
-  await emulator.close();
-  await github.close();
-});
+usePlatformProgram();
 
 describe("cto-test as one graph", () => {
   it("registers servers, Talos, every chart and every GitHub object", async () => {
@@ -197,7 +56,7 @@ describe("cto-test as one graph", () => {
     expect(await value(gitops["appInstallLinks"])).toMatchObject({ Morgan: "https://github.com/apps/morgan/installations/new/permissions?target_id=4242" });
     expect(await value(gitops["appInstallationStatus"])).toMatchObject({ Morgan: "installed", Rex: "not installed" });
     // The program only read Latitude: the writes belong to the providers, which mocks never run.
-    expect(emulator.requests.every((r) => r.method === "GET")).toBe(true);
+    expect(harness.emulator.requests.every((r) => r.method === "GET")).toBe(true);
   });
 
   it("pins every chart and puts it on the cluster's provider", async () => {
@@ -299,7 +158,7 @@ describe("the GitHub token", () => {
         "expected a GitHub token in github:token or GITHUB_TOKEN, got neither",
     );
     expect(gitHubRegistrations()).toEqual([]);
-    expect(github.requests).toEqual([]);
+    expect(harness.github.requests).toEqual([]);
   });
 
   it("may come from GITHUB_TOKEN, which the installation check then uses", async () => {
@@ -313,138 +172,11 @@ describe("the GitHub token", () => {
     expect(gitHubRegistrations().length).toBeGreaterThan(0);
     const gitops = outputs["gitops"] as Record<string, pulumi.Output<unknown>>;
     expect(await value(gitops["appInstallationStatus"])).toMatchObject({ Morgan: "installed" });
-    expect(github.requests.map((r) => r.authorization)).toContain(`Bearer ${GITHUB_TOKEN}`);
+    expect(harness.github.requests.map((r) => r.authorization)).toContain(`Bearer ${GITHUB_TOKEN}`);
   });
 });
 
 /** One run's registrations by name, inputs without secrets' wrapping or the dynamic providers' code. */
-type Snapshot = Map<string, { type: string; inputs: Record<string, unknown>; deleteBeforeReplace: boolean }>;
-function snapshot(): Snapshot {
-  return new Map(
-    registered
-      .filter((r) => !r.type.startsWith("cto:"))
-      .map((r) => {
-        const inputs = { ...(unwrap(r.inputs) as Record<string, unknown>) };
-        delete inputs["__provider"];
-        return [r.name, { type: r.type, inputs, deleteBeforeReplace: r.deleteBeforeReplace }];
-      }),
-  );
-}
-
-/**
- * Inputs the GitHub provider answers with a replace when they change (the SDK declares none, see
- * components/gitops/gitOpsRepository.ts): every field of a deploy key, a webhook's repository.
- */
-const REPLACED_ON: Record<string, readonly string[]> = {
-  "github:index/repositoryDeployKey:RepositoryDeployKey": ["key", "readOnly", "repository", "title"],
-  "github:index/repositoryWebhook:RepositoryWebhook": ["repository"],
-};
-
-/** What the engine would do from `before` to `after`: per changed resource, its changed inputs. */
-function plan(before: Snapshot, after: Snapshot) {
-  const created = [...after.keys()].filter((name) => !before.has(name)).sort();
-  const deleted = [...before.keys()].filter((name) => !after.has(name)).sort();
-  const changed: Record<string, string[]> = {};
-  for (const [name, next] of after) {
-    const previous = before.get(name);
-    if (!previous) continue;
-    const keys = [...new Set([...Object.keys(previous.inputs), ...Object.keys(next.inputs)])];
-    const differing = keys.filter((key) => JSON.stringify(previous.inputs[key]) !== JSON.stringify(next.inputs[key])).sort();
-    if (differing.length > 0) changed[name] = differing;
-  }
-  const replaced = Object.entries(changed)
-    .filter(([name, keys]) => keys.some((key) => REPLACED_ON[after.get(name)!.type]?.includes(key)))
-    .map(([name]) => name)
-    .sort();
-  return { created, deleted, changed, replaced };
-}
-
-const GUARD = "cto-gitops-guard";
-const guardInputs = (snap: Snapshot) => snap.get(GUARD)?.inputs as GitOpsRemovalGuardInputs | undefined;
-/** The guard's check as the engine runs it at preview: previous inputs, then this run's. */
-async function guardCheck(before: Snapshot, after: Snapshot) {
-  expect(guardInputs(before), `${GUARD} in the first run`).toBeDefined();
-  expect(guardInputs(after), `${GUARD} in the second run`).toBeDefined();
-  const { gitOpsRemovalGuardProvider } = await import("../providers/cluster/gitOpsRemovalGuard");
-  return gitOpsRemovalGuardProvider.check!(guardInputs(before)!, guardInputs(after)!);
-}
-
-describe("change matrix: the GitOps repository (under mocks)", () => {
-  it("skip the platform (skipStack) of a stack with GitOps: refused at preview like a removal, since the root Application goes too", async () => {
-    await runProgram("cto-test", CTO_TEST);
-    const before = snapshot();
-    await runProgram("cto-test", { ...CTO_TEST, "cto-metal:skipStack": "true" });
-    const after = snapshot();
-    const result = await guardCheck(before, after);
-    expect(result.failures?.[0]?.reason).toContain("allowGitOpsRemoval");
-  });
-
-  it("rename the GitOps repo: renamed in place; the deploy key and the webhook replaced delete-first; Argo CD follows the new URL", async () => {
-    await runProgram("cto-test", CTO_TEST);
-    const before = snapshot();
-    await runProgram("cto-test", { ...CTO_TEST, "cto-metal:gitopsRepo": '{"name":"cto-gitops"}' });
-    const after = snapshot();
-    const { created, deleted, changed, replaced } = plan(before, after);
-    expect(created).toEqual([]);
-    expect(deleted).toEqual([]);
-    expect(changed).toEqual({
-      "cto-gitops-repo": ["name"],
-      "cto-gitops-seed": ["files", "repository"],
-      "cto-gitops-default-branch": ["repository"],
-      "cto-gitops-deploy-key": ["repository"],
-      "cto-gitops-argocd-webhook": ["repository"],
-      "cto-platform-argocd-repo": ["stringData"],
-      "cto-platform-argocd-root": ["spec"],
-    });
-    expect(replaced).toEqual(["cto-gitops-argocd-webhook", "cto-gitops-deploy-key"]);
-    // GitHub answers 422 to the same deploy key or hook added twice: the old one goes first.
-    for (const name of replaced) expect(after.get(name)!.deleteBeforeReplace, name).toBe(true);
-    expect(after.get("cto-gitops-repo")!.deleteBeforeReplace).toBe(false);
-    expect(after.get("cto-platform-argocd-root")!.inputs["spec"]).toMatchObject({ source: { repoURL: "git@github.com:5dlabs-test/cto-gitops.git" } });
-    expect(guardInputs(after)).toEqual(guardInputs(before));
-  });
-
-  const withoutGitOps = (more: Record<string, string> = {}): Record<string, string> => {
-    const config: Record<string, string> = { ...CTO_TEST, ...more };
-    delete config["cto-metal:githubOrg"];
-    delete config["github:token"];
-    return config;
-  };
-  /** Everything the GitOps repository brought: its GitHub objects, Argo CD's root Application and repository Secret. */
-  const GITOPS_RESOURCES = [
-    "cto-github",
-    "cto-gitops-argocd-webhook",
-    "cto-gitops-default-branch",
-    "cto-gitops-deploy-key",
-    "cto-gitops-repo",
-    "cto-gitops-seed",
-    "cto-platform-argocd-repo",
-    "cto-platform-argocd-root",
-  ];
-
-  it("remove the GitOps repo from config without confirmation: refused at preview, naming the key that confirms it", async () => {
-    await runProgram("cto-test", CTO_TEST);
-    const before = snapshot();
-    await runProgram("cto-test", withoutGitOps());
-    const after = snapshot();
-    expect(plan(before, after).deleted).toEqual(GITOPS_RESOURCES);
-    // The engine runs the guard's check with the previous inputs before it deletes anything.
-    const checked = await guardCheck(before, after);
-    expect(checked.inputs).toBeUndefined();
-    expect(checked.failures).toEqual([{ property: "rootApplication", reason: expect.stringContaining("confirm with `pulumi config set cto-metal:allowGitOpsRemoval true`") as unknown }]);
-    expect(checked.failures?.[0]?.reason).toMatch(/^cto-metal:githubOrg: expected the GitOps repository to stay configured, got none; .*every app it deployed/);
-  });
-
-  it("remove the GitOps repo from config with cto-metal:allowGitOpsRemoval: allowed; the root Application and the GitHub objects go", async () => {
-    await runProgram("cto-test", CTO_TEST);
-    const before = snapshot();
-    await runProgram("cto-test", withoutGitOps({ "cto-metal:allowGitOpsRemoval": "true" }));
-    const after = snapshot();
-    expect(plan(before, after)).toMatchObject({ created: [], deleted: GITOPS_RESOURCES });
-    const checked = await guardCheck(before, after);
-    expect(checked).toEqual({ inputs: { providerVersion: "1", rootApplication: false, allowRemoval: true } });
-  });
-});
 
 describe("without a GitHub organization", () => {
   it("installs the platform and registers no GitHub resource", async () => {
@@ -477,7 +209,7 @@ describe("the dev stack on an existing cluster", () => {
     expect(releases().map((r) => r.inputs["name"]).sort()).toEqual(["argocd", "cert-manager", "local-path-provisioner", "vault"]);
     expect(outputs["kubeconfigPath"]).toBe(file);
     expect(await value(outputs["argocdUrl"])).toBeUndefined();
-    expect(emulator.requests).toEqual([]);
+    expect(harness.emulator.requests).toEqual([]);
   });
 
   it("names the key when the kubeconfig file is missing", async () => {

@@ -22,6 +22,13 @@ export function formatIpv4(address: number): string {
   return [24, 16, 8, 0].map((shift) => (address >>> shift) & 255).join(".");
 }
 
+/** A dotted IPv4 address (no leading zeros) as an unsigned 32-bit integer, or undefined. */
+export function parseIpv4(text: string): number | undefined {
+  const parts = text.split(".");
+  if (parts.length !== 4 || !parts.every((part) => DECIMAL.test(part) && Number(part) <= 255)) return undefined;
+  return parts.reduce((address, part) => ((address << 8) | Number(part)) >>> 0, 0);
+}
+
 export function parseIpv4Cidr(text: string): CidrResult {
   const match = CIDR_PATTERN.exec(text);
   if (!match) return { ok: false, expected: 'an IPv4 CIDR such as "10.8.0.0/24"' };
@@ -36,7 +43,7 @@ export function parseIpv4Cidr(text: string): CidrResult {
   if (p < MIN_SUBNET_PREFIX || p > MAX_SUBNET_PREFIX) {
     return { ok: false, expected: `a prefix length from /${MIN_SUBNET_PREFIX} to /${MAX_SUBNET_PREFIX}` };
   }
-  const address = ((a << 24) | (b << 16) | (c << 8) | d) >>> 0;
+  const address = parseIpv4(text.slice(0, text.indexOf("/")))!; // valid: checked above
   const mask = (0xffffffff << (32 - p)) >>> 0;
   const network = (address & mask) >>> 0;
   if (network !== address) {

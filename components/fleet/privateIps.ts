@@ -2,7 +2,7 @@
 // move the others (their Talos configs carry the address). Each new name hashes to a slot; a taken
 // slot probes forward, in config order, so the allocation is deterministic; addresses given before
 // are kept (the previous allocation comes from state).
-import { formatIpv4, parseIpv4Cidr } from "../../config/cidr";
+import { formatIpv4, parseIpv4, parseIpv4Cidr } from "../../config/cidr";
 
 /** The first addresses of the subnet stay free for a gateway and the Talos VIP. */
 export const RESERVED_HOSTS = 9;
@@ -31,7 +31,7 @@ export function allocatePrivateIps(subnet: string, nodeNames: readonly string[],
   if (nodeNames.length > slots) throw new Error(`vlan subnet ${subnet} has ${slots} addresses for ${nodeNames.length} nodes`);
   // Host numbers start at 1 (the network address is not usable); a slot is a host number here.
   const hostOf = (address: string | undefined): number | undefined => {
-    const host = address === undefined ? undefined : ipv4ToNumber(address);
+    const host = address === undefined ? undefined : parseIpv4(address);
     return host !== undefined && host > network && host <= network + usable ? host - network : undefined;
   };
   const taken = new Set<number>();
@@ -50,10 +50,4 @@ export function allocatePrivateIps(subnet: string, nodeNames: readonly string[],
     result.set(name, formatIpv4((network + 1 + reserved + slot) >>> 0));
   }
   return new Map(nodeNames.map((name) => [name, result.get(name)!]));
-}
-
-function ipv4ToNumber(address: string): number | undefined {
-  const parts = address.split(".").map(Number);
-  if (parts.length !== 4 || parts.some((part) => !Number.isInteger(part) || part < 0 || part > 255)) return undefined;
-  return ((parts[0]! << 24) | (parts[1]! << 16) | (parts[2]! << 8) | parts[3]!) >>> 0;
 }

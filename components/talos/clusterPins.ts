@@ -33,10 +33,10 @@ export function pinAnchor(choice: AnchorChoice): PinResult<string> {
   };
 }
 
-/** "v1.35.2" → 35; undefined for anything else. */
-function minorOf(version: string): number | undefined {
+/** "v1.35.2" → [35, 2]; undefined for anything else. */
+function minorAndPatch(version: string): [number, number] | undefined {
   const match = /^v1\.(\d+)\.(\d+)$/.exec(version);
-  return match ? Number(match[1]) : undefined;
+  return match ? [Number(match[1]), Number(match[2])] : undefined;
 }
 
 /**
@@ -46,17 +46,15 @@ function minorOf(version: string): number | undefined {
  */
 export function checkKubernetesVersionChange(previous: string | undefined, next: string): PinResult<string> {
   if (previous === undefined || previous === next) return { ok: true, value: next };
-  const [from, to] = [minorOf(previous), minorOf(next)];
+  const [from, to] = [minorAndPatch(previous), minorAndPatch(next)];
   if (from === undefined || to === undefined) return { ok: true, value: next };
-  const [, , fromPatch] = /^v1\.(\d+)\.(\d+)$/.exec(previous)!.map(Number);
-  const [, , toPatch] = /^v1\.(\d+)\.(\d+)$/.exec(next)!.map(Number);
-  if (to < from || (to === from && toPatch! < fromPatch!)) {
+  if (to[0] < from[0] || (to[0] === from[0] && to[1] < from[1])) {
     return { ok: false, message: `cto-metal:kubernetesVersion: expected ${previous} or newer (the cluster runs it; Kubernetes cannot be downgraded), got ${next}` };
   }
-  if (to > from + 1) {
+  if (to[0] > from[0] + 1) {
     return {
       ok: false,
-      message: `cto-metal:kubernetesVersion: expected at most one minor version above ${previous} (v1.${from + 1}.x), got ${next}; upgrade one minor version per \`pulumi up\``,
+      message: `cto-metal:kubernetesVersion: expected at most one minor version above ${previous} (v1.${from[0] + 1}.x), got ${next}; upgrade one minor version per \`pulumi up\``,
     };
   }
   return { ok: true, value: next };

@@ -11,10 +11,10 @@ import { sshKeyProvider, type SshKeyInputs, type SshKeyOutputs } from "../../pro
 import { tagProvider, type TagInputs, type TagOutputs } from "../../providers/latitude/tagProvider";
 import { virtualNetworkProvider, type VirtualNetworkInputs, type VirtualNetworkOutputs } from "../../providers/latitude/virtualNetworkProvider";
 import { startEmulator, type Emulator } from "../emulator";
+import { TEST_IPXE_URL, testServerInputs } from "./serverInputs";
 import { freePort, sshPublicKey } from "../emulator/testing";
 
 const API_KEY = "ownership-test-key";
-const IPXE_URL = "https://pxe.factory.talos.dev/pxe/376567988ad370138ad8b2698212367b8edcb69b5fd68c80be1f2ec7d603b4ba/v1.11.5/metal-amd64";
 const OURS = "0123456789abcdef";
 const THEIRS = "fedcba9876543210";
 /** How the fleet writes an identity into a description (components/fleet/serverFleet.ts). */
@@ -41,33 +41,23 @@ const failure = async (promise: Promise<unknown>): Promise<Error> => (await prom
 
 function serverInputs(overrides: Partial<ServerInputs> = {}): ServerInputs {
   const name = `n${++seq}`;
-  return {
-    providerVersion: "test",
+  return testServerInputs({
     projectId: ownProject,
     nodeName: name,
     hostname: `cto-cto-metal-dev-${name}`,
-    role: "worker",
-    plan: "c2-small-x86",
-    site: "MIA2",
-    billing: "hourly",
-    operatingSystem: "ipxe",
-    ipxeUrl: IPXE_URL,
-    sshKeyIds: [],
     tagIds: [ourTag.id],
     stackTag: ourTag.name,
     stackIdentity: OURS,
     hourlyPrice: 0.2,
-    allowReinstall: false,
-    allowReplace: false,
     talosPort: emulator.talosPort,
     deployTimeoutSeconds: 5,
     ...overrides,
-  };
+  });
 }
 
 /** A server as an interrupted run or another stack left it: bought, maybe tagged. */
 async function leftover(inputs: ServerInputs, tags: string[]): Promise<string> {
-  const server = await oob.createServer({ project: inputs.projectId, plan: inputs.plan, site: inputs.site, operating_system: "ipxe", ipxe: IPXE_URL, hostname: inputs.hostname, billing: "hourly" });
+  const server = await oob.createServer({ project: inputs.projectId, plan: inputs.plan, site: inputs.site, operating_system: "ipxe", ipxe: TEST_IPXE_URL, hostname: inputs.hostname, billing: "hourly" });
   if (tags.length > 0) await oob.updateServer(server.id, { tags });
   return server.id;
 }

@@ -6,10 +6,10 @@ import { LatitudeApiError } from "../../providers/latitude/errors";
 import { serverProvider } from "../../providers/latitude/serverProvider";
 import type { ServerInputs, ServerOutputs } from "../../providers/latitude/serverTypes";
 import { startEmulator, type Emulator } from "../emulator";
+import { testServerInputs } from "./serverInputs";
 import { freePort } from "../emulator/testing";
 
 const API_KEY = "server-failure-recovery-key";
-const IPXE_URL = "https://pxe.factory.talos.dev/pxe/376567988ad370138ad8b2698212367b8edcb69b5fd68c80be1f2ec7d603b4ba/v1.11.5/metal-amd64";
 const UBUNTU = "ubuntu_24_04_x64_lts";
 let emulator: Emulator;
 let client: LatitudeClient;
@@ -20,28 +20,16 @@ type InitFailure = Error & { id: string; properties: ServerOutputs; reasons: str
 
 function inputs(overrides: Partial<ServerInputs> = {}): ServerInputs {
   const name = `f${++seq}`;
-  return {
-    providerVersion: "test",
+  return testServerInputs({
     projectId,
     nodeName: name,
     hostname: `cto-recover-${name}`,
-    role: "worker",
-    plan: "c2-small-x86",
-    site: "MIA2",
-    billing: "hourly",
-    operatingSystem: "ipxe",
-    ipxeUrl: IPXE_URL,
-    sshKeyIds: [],
-    tagIds: [],
     stackTag: "cto-metal-recover",
     stackIdentity: "0123456789abcdef",
-    hourlyPrice: 0.5,
-    allowReinstall: false,
-    allowReplace: false,
     talosPort: emulator.talosPort,
     deployTimeoutSeconds: 10,
     ...overrides,
-  };
+  });
 }
 
 const create = (i: ServerInputs) => serverProvider.create(i) as Promise<{ id: string; outs: ServerOutputs }>;

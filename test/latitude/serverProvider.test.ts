@@ -4,11 +4,11 @@ import { LatitudeClient } from "../../providers/latitude/client";
 import { serverProvider } from "../../providers/latitude/serverProvider";
 import type { ServerInputs, ServerOutputs } from "../../providers/latitude/serverTypes";
 import { startEmulator, type Emulator } from "../emulator";
+import { TEST_IPXE_URL, testServerInputs } from "./serverInputs";
 import { freePort } from "../emulator/testing";
 
 const API_KEY = "server-provider-test-key";
 const STACK_IDENTITY = "0123456789abcdef";
-const IPXE_URL = "https://pxe.factory.talos.dev/pxe/376567988ad370138ad8b2698212367b8edcb69b5fd68c80be1f2ec7d603b4ba/v1.11.5/metal-amd64";
 let emulator: Emulator;
 let client: LatitudeClient;
 let projectId: string;
@@ -18,28 +18,16 @@ type InitFailure = Error & { id: string; properties: ServerOutputs; reasons: str
 
 function inputs(overrides: Partial<ServerInputs> = {}): ServerInputs {
   const name = `n${++seq}`;
-  return {
-    providerVersion: "test",
+  return testServerInputs({
     projectId,
     nodeName: name,
     hostname: `cto-test-${name}`,
-    role: "worker",
-    plan: "c2-small-x86",
-    site: "MIA2",
-    billing: "hourly",
-    operatingSystem: "ipxe",
-    ipxeUrl: IPXE_URL,
-    sshKeyIds: [],
-    tagIds: [],
     stackTag: "cto-metal-test",
     stackIdentity: STACK_IDENTITY,
-    hourlyPrice: 0.5,
-    allowReinstall: false,
-    allowReplace: false,
     talosPort: emulator.talosPort,
     deployTimeoutSeconds: 5,
     ...overrides,
-  };
+  });
 }
 
 const create = (i: ServerInputs) => serverProvider.create(i) as Promise<{ id: string; outs: ServerOutputs }>;
@@ -134,7 +122,7 @@ describe("create", () => {
 
   it("adopts the server an interrupted create left behind, without a POST", async () => {
     const request = inputs();
-    const orphan = await client.createServer({ project: projectId, plan: request.plan, site: request.site, operating_system: "ipxe", ipxe: IPXE_URL, hostname: request.hostname, billing: "hourly" });
+    const orphan = await client.createServer({ project: projectId, plan: request.plan, site: request.site, operating_system: "ipxe", ipxe: TEST_IPXE_URL, hostname: request.hostname, billing: "hourly" });
     emulator.clearLog();
     const { id } = await create(request);
     expect(id).toBe(orphan.id);
@@ -143,7 +131,7 @@ describe("create", () => {
 
   it("does not adopt a same-named server with another plan", async () => {
     const request = inputs();
-    const other = await client.createServer({ project: projectId, plan: "c2-medium-x86", site: request.site, operating_system: "ipxe", ipxe: IPXE_URL, hostname: request.hostname, billing: "hourly" });
+    const other = await client.createServer({ project: projectId, plan: "c2-medium-x86", site: request.site, operating_system: "ipxe", ipxe: TEST_IPXE_URL, hostname: request.hostname, billing: "hourly" });
     const { id } = await create(request);
     expect(id).not.toBe(other.id);
     expect(posts()).toHaveLength(2);

@@ -1,6 +1,6 @@
 // The critical path of a `pulumi up` of the Latitude layer, and its request bill, from the
 // emulator's request log. Pure: the engine bench measures, these functions decide.
-import type { RequestLogEntry } from "../test/emulator";
+import type { RequestLogEntry } from "../emulator";
 
 export interface CriticalPathInput {
   log: readonly RequestLogEntry[];

@@ -13,7 +13,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import type { ConfigMap, EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { load } from "js-yaml";
-import { REAL_RATE_LIMIT, startEmulator, type Emulator, type RequestLogEntry } from "../test/emulator";
+import { REAL_RATE_LIMIT, startEmulator, type Emulator, type RequestLogEntry } from "../emulator";
 import { SENTINEL_TOKEN, latitudeOnlyConfig, rateLimitLines } from "../test/engine/engineStack";
 import { createFixture, engineMissing, REPO, type EngineFixture } from "../test/engine/harness";
 import { criticalPath, perServerRequests, type CriticalPath } from "./criticalPath";

@@ -16,8 +16,8 @@ import { errorText, pollIntervalMs, providerClient, rateWindowMs } from "../prov
 import { DEFAULT_READ_LIMIT, DEFAULT_WRITE_LIMIT } from "../providers/latitude/rateLimiter";
 import { serverProvider } from "../providers/latitude/serverProvider";
 import { IPXE, type ServerInputs } from "../providers/latitude/serverTypes";
-import { REAL_RATE_LIMIT, startEmulator, type Emulator, type RequestLogEntry } from "../test/emulator";
-import { keyHash } from "../test/emulator/ids";
+import { REAL_RATE_LIMIT, startEmulator, type Emulator, type RequestLogEntry } from "../emulator";
+import { keyHash } from "../emulator/ids";
 import { freePort } from "../test/emulator/testing";
 
 const PLAN = "c2-small-x86";

@@ -19,9 +19,8 @@ import { CONFIG_DEFAULTS, CONFIG_KEYS, KEY_KINDS, type ConfigKey } from "./keys"
 import { checkKubeconfigSource, checkPlatform, type SecretKey } from "./platform";
 import { checkInstallDisk, checkTalos, INSTALL_DISK } from "./talos";
 import type { InstallDisk, LatitudeConfig, NodeConfig, ProjectConfig, StackConfig, TalosConfig } from "./types";
-import { RESERVED_HOSTS } from "../components/fleet/privateIps";
-import { resolveRoles } from "../components/fleet/roles";
-import { VIP_MIN_CONTROL_PLANES } from "../components/talos/endpoint";
+import { RESERVED_HOSTS } from "./privateIps";
+import { VIP_MIN_CONTROL_PLANES, resolveRoles } from "./roles";
 import {
   adoptSchema,
   deployTimeoutSchema,

@@ -12,7 +12,7 @@ import {
 } from "./issues";
 import type { InstallDisk, TalosConfig } from "./types";
 import { nodeNameSchema } from "./values";
-import { isOfficialExtensionName } from "../components/talos/imageFactory";
+import { isOfficialExtensionName } from "./talosNames";
 import { KUBERNETES_VERSION, SUPPORTED_KUBERNETES_MINORS, TALOS_VERSION } from "../versions";
 
 export type TalosKey =

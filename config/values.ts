@@ -5,7 +5,7 @@ import { parseIpv4Cidr } from "./cidr";
 import { expecting, expectingList, show, strictObjectError } from "./issues";
 import { isOpenSshPublicKey } from "./sshKey";
 import type { ProjectConfig, VlanParent } from "./types";
-import { LINK_NAME, MAC_ADDRESS, PCI_BUS_PATH } from "../components/talos/networkPatch";
+import { LINK_NAME, MAC_ADDRESS, PCI_BUS_PATH } from "./talosNames";
 
 export const MAX_NODES = 50;
 export const DEFAULT_VLAN_SUBNET = "10.8.0.0/24";

@@ -15,7 +15,7 @@ const USAGE = `usage: npm run talos:render -- <Pulumi.<stack>.yaml> [--out <dir>
   [--public-ip <node>=<IPv4>]... [--server-id <node>=<id>]... [--drives [<node>=]<TYPE,TYPE>]...
   [--interfaces absent|empty|specExample] [--internal-mac <node>=<MAC>]... [--vid <1-4094>] [--schematic-id <id>]`;
 
-/** Latitude's answer shapes (test/emulator/interfaces.ts); only specExample lists an `internal` card. */
+/** Latitude's answer shapes (emulator/interfaces.ts); only specExample lists an `internal` card. */
 const INTERFACE_SHAPES = ["absent", "empty", "specExample"] as const;
 type InterfaceShape = (typeof INTERFACE_SHAPES)[number];
 

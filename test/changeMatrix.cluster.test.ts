@@ -2,7 +2,7 @@
 // plan it makes (created, updated, deleted) or the refusal a preview shows, through the whole
 // program with the state-only guards checked against the previous run (fixtures/planSimulator.ts).
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { startEmulator, type Emulator } from "./emulator";
+import { startEmulator, type Emulator } from "../emulator";
 import { PlanSimulator, simulatedIp, type Plan } from "./fixtures/planSimulator";
 
 let emulator: Emulator;

@@ -3,7 +3,7 @@
 // The Latitude.sh emulator over real HTTP (and TCP for the Talos port), per the reference §16.
 import { createHash } from "node:crypto";
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { PLAN_SLUGS, SITE_SLUGS, startEmulator, type Emulator } from "./emulator";
+import { PLAN_SLUGS, SITE_SLUGS, startEmulator, type Emulator } from "../emulator";
 import { apiClient, findBy, pluck, sshPublicKey, waitFor, type ApiClient } from "./emulator/testing";
 
 const NOT_FOUND = { errors: [{ code: "not_found", status: "404", title: "Error", detail: "Specified Record Not Found", meta: {} }] };

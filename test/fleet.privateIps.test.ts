@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { allocatePrivateIps } from "../components/fleet/privateIps";
+import { allocatePrivateIps } from "../config/privateIps";
 
 describe("allocatePrivateIps", () => {
   it("keeps every other node's address when a node is removed or inserted", () => {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { assignRoles, defaultControlPlaneCount, type RoleInput } from "../components/fleet/roles";
+import { assignRoles, defaultControlPlaneCount, type RoleInput } from "../config/roles";
 
 const names = (n: number): RoleInput[] => Array.from({ length: n }, (_, i) => ({ name: `n${i}` }));
 const roles = (nodes: RoleInput[]) => assignRoles(nodes).map((node) => node.role);

@@ -2,7 +2,7 @@
 // under Pulumi mocks with the Latitude API pointed at the emulator, whose log must stay empty.
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { startEmulator, type Emulator } from "./emulator";
+import { startEmulator, type Emulator } from "../emulator";
 import { parseConfig } from "../config/schema";
 import { INVALID_CONFIGS, type InvalidConfig } from "./fixtures/invalidConfigs";
 

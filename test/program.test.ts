@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { checkedState } from "./fixtures/checkedState";
-import { startEmulator, type Emulator } from "./emulator";
+import { startEmulator, type Emulator } from "../emulator";
 import { MOCK_TALOS_SECRETS } from "./fixtures/talosMocks";
 import { buildValidator, validate, validatorUnavailable } from "./talos/talosValidator";
 import { KUBERNETES_VERSION, TALOS_VERSION } from "../versions";

@@ -16,7 +16,7 @@ import { VlanAddresses } from "../../providers/cluster/vlanAddresses";
 import { VirtualNetwork } from "../../providers/latitude/virtualNetwork";
 import { VlanAssignment } from "../../providers/latitude/vlanAssignment";
 import { fleetCost, type FleetCost } from "../../providers/latitude/pricing";
-import { assignRoles, type NodeWithRole } from "./roles";
+import { assignRoles, type NodeWithRole } from "../../config/roles";
 
 export const TALOS_API_PORT = 50000;
 

@@ -8,12 +8,11 @@
 // only serves traffic inside the cluster.
 import { formatIpv4, parseIpv4Cidr } from "../../config/cidr";
 import type { NodeRole } from "../../config/types";
-import { RESERVED_HOSTS } from "../fleet/privateIps";
+import { RESERVED_HOSTS } from "../../config/privateIps";
+import { VIP_MIN_CONTROL_PLANES } from "../../config/roles";
 
 export const KUBERNETES_API_PORT = 6443;
 
-/** A VIP needs an etcd quorum to elect its owner; below three control planes there is none to share. */
-export const VIP_MIN_CONTROL_PLANES = 3;
 
 export interface EndpointNode {
   /** Stable node name from the config. */

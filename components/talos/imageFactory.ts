@@ -1,16 +1,11 @@
 // Talos Image Factory URLs and schematics, built without a network call so preview works offline.
 // The formats are the ones the talos plugin's imageFactory.getUrls returns for platform "metal".
 
+import { isOfficialExtensionName } from "../../config/talosNames";
+
 const PXE_HOST = "https://pxe.factory.talos.dev";
 const FACTORY_REGISTRY = "factory.talos.dev";
 
-/** `<vendor>/<name>`, lower case, as the factory lists official extensions. */
-const EXTENSION_NAME = /^[a-z0-9]+(-[a-z0-9]+)*\/[a-z0-9]+([._-][a-z0-9]+)*$/;
-
-/** Whether `name` has the form of an official extension name, e.g. "siderolabs/iscsi-tools". */
-export function isOfficialExtensionName(name: string): boolean {
-  return name.length <= 128 && EXTENSION_NAME.test(name);
-}
 
 function checkSchematicId(schematicId: string): void {
   if (!/^[0-9a-f]{64}$/.test(schematicId)) throw new Error(`expected a 64-character hex Image Factory schematic id, got ${JSON.stringify(schematicId)}`);

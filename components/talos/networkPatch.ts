@@ -13,6 +13,7 @@
 // network/operator_config.go, configuredInterfaces). The VIP stays inside the VLAN entry for the
 // same reason: a Layer2VIPConfig document needs the VLAN link's name, which depends on the card.
 
+import { LINK_NAME, MAC_ADDRESS, PCI_BUS_PATH } from "../../config/talosNames";
 import type { VlanParent } from "../../config/types";
 
 export type { VlanParent } from "../../config/types";
@@ -56,11 +57,6 @@ export interface NetworkPatch {
 }
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-export const MAC_ADDRESS = /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i;
-/** A PCI address as Talos reports `busPath`, e.g. "0000:01:00.1". */
-export const PCI_BUS_PATH = /^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/i;
-/** A Linux link name: at most 15 characters, no "/" or whitespace. */
-export const LINK_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$/;
 
 /** How the parent is written in the entry. */
 function parentLink(parent: VlanParent): { interface: string } | { deviceSelector: DeviceSelector } {

@@ -3,8 +3,8 @@
 // given instead of bought. `npm run talos:render` prints the result; index.ts makes the same
 // decisions through talosExtraPatches and the helpers below, with the servers' real facts.
 import type { StackConfig } from "../../config/types";
-import { assignRoles } from "../fleet/roles";
-import { allocatePrivateIps } from "../fleet/privateIps";
+import { assignRoles } from "../../config/roles";
+import { allocatePrivateIps } from "../../config/privateIps";
 import { localPathKubeletPatch } from "../platform/localPathStorage";
 import { installerImage } from "./imageFactory";
 import { resolveInstallDisk } from "./installDisk";

@@ -5,8 +5,8 @@
 // into the inputs, so it is known at preview. This object is serialized into state: dependencies
 // are local modules only.
 import * as pulumi from "@pulumi/pulumi";
-import { checkKubernetesVersionChange, pinAnchor } from "../../components/talos/clusterPins";
-import { controlPlaneRemovalMessage, refusedControlPlaneRemovals } from "../../components/talos/controlPlaneRemoval";
+import { checkKubernetesVersionChange, pinAnchor } from "./clusterPins";
+import { controlPlaneRemovalMessage, refusedControlPlaneRemovals } from "./controlPlaneRemoval";
 
 /** Bumped with the provider code, so the engine stores the new code in state. */
 const PROVIDER_VERSION = "2";

@@ -5,7 +5,7 @@
 // has finished: a failed check stops the run before the root Application is deleted, in `preview`
 // and in `up` alike. This object is serialized into state: dependencies are local modules only.
 import * as pulumi from "@pulumi/pulumi";
-import { gitOpsRemovalRefusal } from "../../components/gitops/gitOpsRemoval";
+import { gitOpsRemovalRefusal } from "./gitOpsRemoval";
 
 /** Bumped with the provider code, so the engine stores the new code in state. */
 const PROVIDER_VERSION = "1";

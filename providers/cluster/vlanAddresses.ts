@@ -4,7 +4,7 @@
 // preview (it is part of the checked inputs). It talks to no API. This object is serialized into
 // state: dependencies are local modules only.
 import * as pulumi from "@pulumi/pulumi";
-import { allocatePrivateIps } from "../../components/fleet/privateIps";
+import { allocatePrivateIps } from "../../config/privateIps";
 
 const PROVIDER_VERSION = "1";
 

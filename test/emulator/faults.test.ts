@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { startEmulator, type Emulator } from "./index";
+import { startEmulator, type Emulator } from "../../emulator";
 import { apiClient, freePort, waitFor, type ApiClient } from "./testing";
 
 const doc = (type: string, attributes: Record<string, unknown>) => ({ data: { type, attributes } });
@@ -136,7 +136,7 @@ describe("CLI", () => {
   it("prints the listening line, serves the API and exits on SIGTERM", async () => {
     const port = await freePort();
     const root = join(__dirname, "..", "..");
-    const child = spawn(process.execPath, [join(root, "node_modules", "tsx", "dist", "cli.mjs"), join(__dirname, "main.ts"), "--port", String(port), "--deploy-seconds", "0.1", "--talos-port", String(await freePort())], {
+    const child = spawn(process.execPath, [join(root, "node_modules", "tsx", "dist", "cli.mjs"), join(root, "emulator", "main.ts"), "--port", String(port), "--deploy-seconds", "0.1", "--talos-port", String(await freePort())], {
       cwd: root,
       stdio: ["ignore", "pipe", "pipe"],
     });

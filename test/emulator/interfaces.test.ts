@@ -3,7 +3,7 @@
 // The `interfaces` attribute in each shape Latitude answers with, chosen per server or per plan,
 // and the same in the list and the single-server answers.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmulator, type Emulator } from "./index";
+import { startEmulator, type Emulator } from "../../emulator";
 import { apiClient, type ApiClient } from "./testing";
 
 const doc = (type: string, attributes: Record<string, unknown>) => ({ data: { type, attributes } });

@@ -2,7 +2,7 @@
    API responses are untyped JSON; these tests exist to assert their shape. */
 // Asynchronous behaviour of the emulator: deploy outcomes, the Talos port, reinstall, VLAN assignments.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { startEmulator, type Emulator } from "./index";
+import { startEmulator, type Emulator } from "../../emulator";
 import { apiClient, canConnect, freePort, pluck, waitFor, type ApiClient } from "./testing";
 
 const doc = (type: string, attributes: Record<string, unknown>, id?: string) => ({ data: { type, ...(id ? { id } : {}), attributes } });

@@ -2,7 +2,7 @@
 // program's environment against the emulator, and what the emulator holds of one stack (to prove
 // nothing is duplicated, untracked or left behind).
 import type { ConfigMap, Stack } from "@pulumi/pulumi/automation";
-import type { Emulator } from "../emulator";
+import type { Emulator } from "../../emulator";
 
 export const SENTINEL_TOKEN = "sentinel-latitude-token-9f3c1e";
 

@@ -3,7 +3,7 @@
 // nothing of the stack. Simulated deploys take 1 s; poll and rate windows are shortened.
 import type { Stack } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmulator, type Emulator } from "../emulator";
+import { startEmulator, type Emulator } from "../../emulator";
 import { emulatorEnv, inventory, latitudeOnlyConfig, rateLimitLines, stateOf } from "./engineStack";
 import { createFixture, engineMissing, type EngineFixture } from "./harness";
 

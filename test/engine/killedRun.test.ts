@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmulator, type Emulator } from "../emulator";
+import { startEmulator, type Emulator } from "../../emulator";
 import { waitFor } from "../emulator/testing";
 import { emulatorEnv, inventory, latitudeOnlyConfig, stateOf } from "./engineStack";
 import { createFixture, engineMissing, stackEnv, type EngineFixture } from "./harness";

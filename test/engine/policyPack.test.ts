@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pluginArguments } from "../../scripts/engine/languageHost";
-import { startEmulator, type Emulator } from "../emulator";
+import { startEmulator, type Emulator } from "../../emulator";
 import { emulatorEnv, latitudeOnlyConfig } from "./engineStack";
 import { collect, createFixture, engineMissing, REPO, type EngineFixture } from "./harness";
 

@@ -6,7 +6,7 @@
 // ends in failed_deployment, then one that succeeds.
 import type { EngineEvent, OpType, Stack } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmulator, type Emulator } from "../emulator";
+import { startEmulator, type Emulator } from "../../emulator";
 import { emulatorEnv, inventory, latitudeOnlyConfig, SENTINEL_TOKEN, stateOf } from "./engineStack";
 import { collect, createFixture, engineMissing, type EngineFixture } from "./harness";
 

@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { LocalWorkspace, type ConfigMap, type Stack } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmulator, type Emulator } from "../emulator";
+import { startEmulator, type Emulator } from "../../emulator";
 import { apiClient } from "../emulator/testing";
 import { emulatorEnv, latitudeOnlyConfig, SENTINEL_TOKEN, stateOf } from "./engineStack";
 import { collect, createFixture, engineMissing, stackEnv, type EngineFixture } from "./harness";

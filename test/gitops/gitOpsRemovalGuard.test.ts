@@ -3,7 +3,7 @@
 // rule, and the state-only guard's `check`, which the engine runs during preview with the inputs
 // of the previous run.
 import { describe, expect, it } from "vitest";
-import { gitOpsRemovalRefusal } from "../../components/gitops/gitOpsRemoval";
+import { gitOpsRemovalRefusal } from "../../providers/cluster/gitOpsRemoval";
 import { parseConfig } from "../../config/schema";
 import { gitOpsRemovalGuardProvider, type GitOpsRemovalGuardInputs } from "../../providers/cluster/gitOpsRemovalGuard";
 

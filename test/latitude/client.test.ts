@@ -1,7 +1,7 @@
 // The client against the emulator over real HTTP on 127.0.0.1.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { LatitudeApiError, LatitudeClient, LatitudeUnknownOutcomeError, type LatitudeClientOptions } from "../../providers/latitude";
-import { startEmulator, type Emulator } from "../emulator";
+import { startEmulator, type Emulator } from "../../emulator";
 
 const API_KEY = "client-test-key-0123456789";
 let emulator: Emulator;

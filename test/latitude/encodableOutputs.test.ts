@@ -4,7 +4,7 @@ import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { withEncodableOutputs } from "../../providers/latitude/providerRuntime";
 import { projectProvider, type ProjectOutputs } from "../../providers/latitude/projectProvider";
-import { startEmulator, type Emulator } from "../emulator";
+import { startEmulator, type Emulator } from "../../emulator";
 
 let emulator: Emulator;
 beforeAll(async () => {

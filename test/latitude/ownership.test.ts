@@ -10,7 +10,7 @@ import type { ServerInputs, ServerOutputs } from "../../providers/latitude/serve
 import { sshKeyProvider, type SshKeyInputs, type SshKeyOutputs } from "../../providers/latitude/sshKeyProvider";
 import { tagProvider, type TagInputs, type TagOutputs } from "../../providers/latitude/tagProvider";
 import { virtualNetworkProvider, type VirtualNetworkInputs, type VirtualNetworkOutputs } from "../../providers/latitude/virtualNetworkProvider";
-import { startEmulator, type Emulator } from "../emulator";
+import { startEmulator, type Emulator } from "../../emulator";
 import { TEST_IPXE_URL, testServerInputs } from "./serverInputs";
 import { freePort, sshPublicKey } from "../emulator/testing";
 

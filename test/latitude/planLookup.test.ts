@@ -2,7 +2,7 @@
 // problem (collected into one error), how many requests it makes, and that it never writes.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CatalogueError, LatitudeClient, costPerNode, fleetCost, lookupPlans, type PlanCatalogue, type PlanRequest } from "../../providers/latitude";
-import { PLANS, marketPrice, startEmulator, type Emulator } from "../emulator";
+import { PLANS, marketPrice, startEmulator, type Emulator } from "../../emulator";
 
 let emulator: Emulator;
 let keySeq = 0;

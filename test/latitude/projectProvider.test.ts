@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { LatitudeClient } from "../../providers/latitude/client";
 import { projectProvider, type ProjectInputs, type ProjectOutputs } from "../../providers/latitude/projectProvider";
 import { findProjectBySlug } from "../../providers/latitude/projectLookup";
-import { startEmulator, type Emulator } from "../emulator";
+import { startEmulator, type Emulator } from "../../emulator";
 
 const API_KEY = "project-provider-test-key";
 const OURS = "managed by cto-metal stack cto-test";

@@ -8,7 +8,7 @@ import type { VirtualNetworkOutputs } from "../../providers/latitude/virtualNetw
 import { virtualNetworkProvider } from "../../providers/latitude/virtualNetworkProvider";
 import type { VlanAssignmentOutputs } from "../../providers/latitude/vlanAssignmentProvider";
 import { vlanAssignmentProvider } from "../../providers/latitude/vlanAssignmentProvider";
-import { startEmulator } from "../emulator";
+import { startEmulator } from "../../emulator";
 
 type Rebuilt<T> = { handler: () => T };
 

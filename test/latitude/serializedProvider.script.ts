@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { serverProvider } from "../../providers/latitude/serverProvider";
 import type { ServerInputs, ServerOutputs } from "../../providers/latitude/serverTypes";
-import { startEmulator } from "../emulator";
+import { startEmulator } from "../../emulator";
 
 async function main(): Promise<void> {
   const serialized = await pulumi.runtime.serializeFunction(() => serverProvider);

@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { serverProvider } from "../../providers/latitude/serverProvider";
 import { tagProvider } from "../../providers/latitude/tagProvider";
 import type { ServerInputs } from "../../providers/latitude/serverTypes";
-import { startEmulator } from "../emulator";
+import { startEmulator } from "../../emulator";
 
 async function rebuild<T>(provider: T): Promise<T> {
   const serialized = await pulumi.runtime.serializeFunction(() => provider);

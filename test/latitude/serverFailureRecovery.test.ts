@@ -5,7 +5,7 @@ import { LatitudeClient } from "../../providers/latitude/client";
 import { LatitudeApiError } from "../../providers/latitude/errors";
 import { serverProvider } from "../../providers/latitude/serverProvider";
 import type { ServerInputs, ServerOutputs } from "../../providers/latitude/serverTypes";
-import { startEmulator, type Emulator } from "../emulator";
+import { startEmulator, type Emulator } from "../../emulator";
 import { testServerInputs } from "./serverInputs";
 import { freePort } from "../emulator/testing";
 

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { LatitudeClient } from "../../providers/latitude/client";
 import { serverProvider } from "../../providers/latitude/serverProvider";
 import type { ServerInputs, ServerOutputs } from "../../providers/latitude/serverTypes";
-import { startEmulator, type Emulator } from "../emulator";
+import { startEmulator, type Emulator } from "../../emulator";
 import { TEST_IPXE_URL, testServerInputs } from "./serverInputs";
 import { freePort } from "../emulator/testing";
 

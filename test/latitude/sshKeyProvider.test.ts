@@ -2,7 +2,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { LatitudeClient } from "../../providers/latitude/client";
 import { sshKeyProvider, type SshKeyInputs, type SshKeyOutputs } from "../../providers/latitude/sshKeyProvider";
-import { startEmulator, type Emulator } from "../emulator";
+import { startEmulator, type Emulator } from "../../emulator";
 import { sshPublicKey } from "../emulator/testing";
 
 const API_KEY = "ssh-key-provider-test-key";

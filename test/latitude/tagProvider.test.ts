@@ -2,7 +2,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { LatitudeClient } from "../../providers/latitude/client";
 import { tagProvider, type TagInputs, type TagOutputs } from "../../providers/latitude/tagProvider";
-import { startEmulator, type Emulator } from "../emulator";
+import { startEmulator, type Emulator } from "../../emulator";
 
 const API_KEY = "tag-provider-test-key";
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";

@@ -2,7 +2,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { LatitudeClient } from "../../providers/latitude/client";
 import { virtualNetworkProvider, type VirtualNetworkInputs, type VirtualNetworkOutputs } from "../../providers/latitude/virtualNetworkProvider";
-import { startEmulator, type Emulator } from "../emulator";
+import { startEmulator, type Emulator } from "../../emulator";
 import { waitFor } from "../emulator/testing";
 
 const API_KEY = "virtual-network-provider-test-key";

@@ -2,7 +2,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { LatitudeClient } from "../../providers/latitude/client";
 import { vlanAssignmentProvider, type VlanAssignmentInputs, type VlanAssignmentOutputs } from "../../providers/latitude/vlanAssignmentProvider";
-import { startEmulator, type Emulator } from "../emulator";
+import { startEmulator, type Emulator } from "../../emulator";
 import { waitFor } from "../emulator/testing";
 
 const API_KEY = "vlan-assignment-provider-test-key";

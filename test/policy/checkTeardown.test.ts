@@ -6,7 +6,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LatitudeClient } from "../../providers/latitude/client";
 import { checkTeardown, leftovers, report } from "../../scripts/check-teardown";
-import { startEmulator, type Emulator } from "../emulator";
+import { startEmulator, type Emulator } from "../../emulator";
 
 const TOKEN = "teardown-check-token-5e1d";
 const TAG = "cto-metal-pr-42";

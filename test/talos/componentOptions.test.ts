@@ -2,7 +2,7 @@
 // transformation on a test root component that parents the components under test.
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { assignRoles } from "../../components/fleet/roles";
+import { assignRoles } from "../../config/roles";
 import { MOCK_MACHINE_SECRETS, MockServer } from "../fixtures/talosMocks";
 
 interface Seen {

@@ -3,7 +3,7 @@
 // one apply per node addressed to its own server.
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { assignRoles } from "../../components/fleet/roles";
+import { assignRoles } from "../../config/roles";
 import { MOCK_TALOS_SECRETS, MockServer } from "../fixtures/talosMocks";
 
 interface Registration {

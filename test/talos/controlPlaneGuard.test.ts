@@ -2,7 +2,7 @@
 // guard provider's `check`, which the engine runs during preview with the previous inputs.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { controlPlaneRemovalMessage, refusedControlPlaneRemovals } from "../../components/talos/controlPlaneRemoval";
+import { controlPlaneRemovalMessage, refusedControlPlaneRemovals } from "../../providers/cluster/controlPlaneRemoval";
 import { controlPlaneGuardProvider, type ControlPlaneGuardInputs } from "../../providers/cluster/controlPlaneGuard";
 
 const inputs = (controlPlanes: string[], allowRemoval: string[] = [], more: Partial<ControlPlaneGuardInputs> = {}): ControlPlaneGuardInputs => ({ providerVersion: "2", controlPlanes, allowRemoval, ...more });

@@ -1,7 +1,7 @@
 // Tier 1: the Kubernetes API endpoint, its certificate SANs and the Talos VIP.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { assignRoles, defaultRole } from "../../components/fleet/roles";
+import { assignRoles, defaultRole } from "../../config/roles";
 import {
   certSANs,
   clusterEndpoint,

@@ -1,6 +1,7 @@
 // Tier 1: Image Factory URLs, installer image and schematics, built offline.
 import { describe, expect, it } from "vitest";
-import { installerImage, isOfficialExtensionName, planSchematic, pxeUrl, schematicYaml } from "../../components/talos/imageFactory";
+import { isOfficialExtensionName } from "../../config/talosNames";
+import { installerImage, planSchematic, pxeUrl, schematicYaml } from "../../components/talos/imageFactory";
 
 const ID = "376567988ad370138ad8b2698212367b8edcb69b5fd68c80be1f2ec7d603b4ba";
 const OTHER_ID = "ce4c980550dd2ab1b17bbf2b08801c7eb59418eafe8f279833297925d67c7515";

@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { catalogRoutes } from "./catalogRoutes";
 import { Rng } from "./ids";
 import { Lifecycle } from "./lifecycle";
+import { defaultNetworkSecurityKnobs } from "./networkSecurityKnobs";
 import { projectRoutes } from "./projects";
 import { RateLimiter } from "./rateLimit";
 import type { Route } from "./router";
@@ -63,6 +64,9 @@ function defaultKnobs(opts: EmulatorOptions): Knobs {
     assignmentRemovalMs: 300,
     reinstallStaleReads: 2,
     interfaceShape: "absent",
+    sshKeyProject: "absent",
+    deletedServerListedMs: 0,
+    ...defaultNetworkSecurityKnobs(),
     ...opts.knobs,
   };
 }

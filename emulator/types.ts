@@ -1,5 +1,6 @@
 // Public option, knob and log types of the Latitude.sh emulator.
 import type { InterfaceShapeChoice } from "./interfaces";
+import type { NetworkSecurityKnobs } from "./networkSecurityKnobs";
 
 export interface RateLimitConfig {
   reads: number;
@@ -43,7 +44,7 @@ export interface RequestLogEntry {
 
 export type HostnamePredicate = boolean | ((hostname: string) => boolean);
 
-export interface Knobs {
+export interface Knobs extends NetworkSecurityKnobs {
   deployMs: number;
   /** Deploy (or reinstall) ends in failed_deployment. */
   failDeploy: HostnamePredicate;
@@ -72,6 +73,16 @@ export interface Knobs {
   reinstallStaleReads: number;
   /** The `interfaces` shape of servers created from now on (default "absent", as every recorded real answer). */
   interfaceShape: InterfaceShapeChoice;
+  /**
+   * Whether SSH key answers embed `project`: "absent" (default) as every recorded real answer
+   * (latitude-api.md §19), "embedded" as the spec's /ssh_keys schema shows.
+   */
+  sshKeyProject: "absent" | "embedded";
+  /**
+   * After DELETE /servers/{id}, the server stays in lists (GET of it answers 404 at once) this
+   * long. How long the real API lists a deleted server is unrecorded (latitude-api.md §19).
+   */
+  deletedServerListedMs: number;
 }
 
 /** What `Emulator.servers()` returns: a direct view of the store, not the HTTP shape. */

@@ -2,7 +2,7 @@
 // move the others (their Talos configs carry the address). Each new name hashes to a slot; a taken
 // slot probes forward, in config order, so the allocation is deterministic; addresses given before
 // are kept (the previous allocation comes from state).
-import { formatIpv4, parseIpv4, parseIpv4Cidr } from "../../config/cidr";
+import { formatIpv4, parseIpv4, parseIpv4Cidr } from "./cidr";
 
 /** The first addresses of the subnet stay free for a gateway and the Talos VIP. */
 export const RESERVED_HOSTS = 9;

@@ -6,7 +6,10 @@
 // member, with which losing either control plane loses quorum.
 // A node keeps its role once created: the Server resource carries the role as an input and
 // refuses a change at preview, so inserting a node at the top of the list cannot demote one.
-import type { NodeRole } from "../../config/types";
+import type { NodeRole } from "./types";
+
+/** A VIP needs an etcd quorum to elect its owner; below three control planes there is none to share. */
+export const VIP_MIN_CONTROL_PLANES = 3;
 
 export interface RoleInput {
   readonly name: string;

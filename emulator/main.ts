@@ -1,10 +1,10 @@
-// CLI: `npx tsx test/emulator/main.ts --port 8080 --deploy-seconds 2` (npm run emulator).
+// CLI: `npx tsx emulator/main.ts --port 8080 --deploy-seconds 2` (npm run emulator).
 // Prints exactly "Latitude emulator listening on http://127.0.0.1:<port>" and runs until SIGINT/SIGTERM.
 import { parseArgs } from "node:util";
 import { startEmulator } from "./index";
 import { REAL_RATE_LIMIT, type EmulatorOptions, type RateLimitConfig } from "./types";
 
-const USAGE = `Usage: tsx test/emulator/main.ts [options]
+const USAGE = `Usage: tsx emulator/main.ts [options]
   --port <p>              HTTP port on 127.0.0.1 (default 0 = any free port)
   --deploy-seconds <s>    simulated deploy time (default 1.5)
   --talos-port <p>        Talos API port opened on iPXE servers' addresses (default 50000)

@@ -2,7 +2,7 @@
 // everything here is plain data or a function that require()s its own dependencies.
 
 /** Bumped with the generator provider code, so the engine stores the new code in state. */
-export const GENERATORS_PROVIDER_VERSION = "1";
+export const GENERATORS_PROVIDER_VERSION = "2";
 
 /** The engine's placeholder for a value not known yet (preview): never reject it in `check`. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";

@@ -1,10 +1,12 @@
 // An ed25519 SSH key pair generated once, at create, on node:crypto: the read-only deploy key Argo
-// CD pulls the GitOps repository with. The private key is PKCS#8 PEM ("BEGIN PRIVATE KEY"), which
-// golang.org/x/crypto/ssh (Argo CD, go-git) parses; the public key is an authorized_keys line for
-// GitHub. Only the comment can change in place (the public key line is rebuilt from the same key).
+// CD pulls the GitOps repository with. The private key is in OpenSSH's own format ("BEGIN OPENSSH
+// PRIVATE KEY"), which every OpenSSH and golang.org/x/crypto/ssh (Argo CD, go-git) read; keys made
+// before were PKCS#8, which OpenSSH reads only from 9.6, and an update rewrites them in OpenSSH's
+// format (the same key: GitHub's deploy key stays valid). The public key is an authorized_keys line.
 // This object is serialized into state: dependencies are local modules or require()d inside.
 import type * as pulumi from "@pulumi/pulumi";
 import { UNKNOWN } from "./generatorSupport";
+import { ed25519OpenSshPrivateKey, ed25519Pkcs8FromOpenSsh } from "./openSshPrivateKey";
 import { ed25519AuthorizedKey, ed25519RawPublicKey } from "./sshPublicKey";
 
 export type SshKeyType = "ed25519";
@@ -20,10 +22,15 @@ export interface SshKeyPairInputs {
 export interface SshKeyPairOutputs extends SshKeyPairInputs {
   /** `ssh-ed25519 AAAA... comment`. */
   publicKey: string;
-  /** PKCS#8 PEM; secret (additionalSecretOutputs). */
+  /** OpenSSH private key file; secret (additionalSecretOutputs). */
   privateKey: string;
   /** OpenSSH SHA256 fingerprint ("SHA256:..."), as GitHub shows it. */
   fingerprint: string;
+}
+
+/** PKCS#8 PEM of a private key in either format this provider has written. */
+function pkcs8Of(privateKey: string): string {
+  return privateKey.includes("BEGIN OPENSSH PRIVATE KEY") ? ed25519Pkcs8FromOpenSsh(privateKey) : privateKey;
 }
 
 function fingerprintOf(publicKey: string): string {
@@ -48,8 +55,9 @@ export const sshKeyPairProvider: pulumi.dynamic.ResourceProvider<SshKeyPairInput
 
   create(inputs: SshKeyPairInputs): Promise<pulumi.dynamic.CreateResult<SshKeyPairOutputs>> {
     const crypto = require("node:crypto") as typeof import("node:crypto");
-    const { privateKey } = crypto.generateKeyPairSync("ed25519", { privateKeyEncoding: { type: "pkcs8", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
-    const publicKey = ed25519AuthorizedKey(ed25519RawPublicKey(privateKey), inputs.comment);
+    const { privateKey: pkcs8 } = crypto.generateKeyPairSync("ed25519", { privateKeyEncoding: { type: "pkcs8", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
+    const publicKey = ed25519AuthorizedKey(ed25519RawPublicKey(pkcs8), inputs.comment);
+    const privateKey = ed25519OpenSshPrivateKey(pkcs8, inputs.comment);
     const fingerprint = fingerprintOf(publicKey);
     return Promise.resolve({ id: fingerprint, outs: { ...inputs, publicKey, privateKey, fingerprint } });
   },
@@ -60,9 +68,11 @@ export const sshKeyPairProvider: pulumi.dynamic.ResourceProvider<SshKeyPairInput
   },
 
   update(_id: string, olds: SshKeyPairOutputs, news: SshKeyPairInputs): Promise<pulumi.dynamic.UpdateResult<SshKeyPairOutputs>> {
-    // Same key, new comment: GitHub compares key material, so the deploy key stays valid.
-    const publicKey = ed25519AuthorizedKey(ed25519RawPublicKey(olds.privateKey), news.comment);
-    return Promise.resolve({ outs: { ...olds, providerVersion: news.providerVersion, comment: news.comment, publicKey } });
+    // Same key, new comment or format: GitHub compares key material, so the deploy key stays valid.
+    const pkcs8 = pkcs8Of(olds.privateKey);
+    const publicKey = ed25519AuthorizedKey(ed25519RawPublicKey(pkcs8), news.comment);
+    const privateKey = ed25519OpenSshPrivateKey(pkcs8, news.comment);
+    return Promise.resolve({ outs: { ...olds, providerVersion: news.providerVersion, comment: news.comment, publicKey, privateKey } });
   },
 
   delete(): Promise<void> {

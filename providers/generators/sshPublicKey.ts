@@ -2,7 +2,7 @@
 // library is needed. Serialized with the SSH key pair provider: builtins are require()d inside.
 
 /** SSH wire "string": a uint32 big-endian length, then the bytes. */
-function sshString(bytes: Buffer): Buffer {
+export function sshString(bytes: Buffer): Buffer {
   const length = Buffer.alloc(4);
   length.writeUInt32BE(bytes.length, 0);
   return Buffer.concat([length, bytes]);
@@ -18,8 +18,13 @@ export function ed25519AuthorizedKey(rawPublicKey: Buffer, comment: string): str
 
 /** The raw 32-byte public key of an ed25519 private key in PEM (PKCS#8). */
 export function ed25519RawPublicKey(privateKeyPem: string): Buffer {
+  return ed25519RawKeys(privateKeyPem).publicKey;
+}
+
+/** The raw 32-byte seed and public key of an ed25519 private key in PEM (PKCS#8). */
+export function ed25519RawKeys(privateKeyPem: string): { seed: Buffer; publicKey: Buffer } {
   const crypto = require("node:crypto") as typeof import("node:crypto");
-  const jwk = crypto.createPublicKey(crypto.createPrivateKey(privateKeyPem)).export({ format: "jwk" });
-  if (jwk.crv !== "Ed25519" || typeof jwk.x !== "string") throw new Error("the private key is not an ed25519 key");
-  return Buffer.from(jwk.x, "base64url");
+  const jwk = crypto.createPrivateKey(privateKeyPem).export({ format: "jwk" });
+  if (jwk.crv !== "Ed25519" || typeof jwk.x !== "string" || typeof jwk.d !== "string") throw new Error("the private key is not an ed25519 key");
+  return { seed: Buffer.from(jwk.d, "base64url"), publicKey: Buffer.from(jwk.x, "base64url") };
 }

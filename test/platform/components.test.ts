@@ -175,7 +175,7 @@ describe("ArgoCd", () => {
     adminPasswordMtime: pulumi.output("2026-01-01T00:00:00Z"),
     webhookSecret: pulumi.secret("WEBHOOK-1"),
     repoUrl: "git@github.com:org/cto-apps.git",
-    repoPrivateKey: pulumi.secret("-----BEGIN PRIVATE KEY-----\nKEY-1\n-----END PRIVATE KEY-----\n"),
+    repoPrivateKey: pulumi.secret("-----BEGIN OPENSSH PRIVATE KEY-----\nKEY-1\n-----END OPENSSH PRIVATE KEY-----\n"),
     appsPath: "apps",
     values: { configs: { cm: { "timeout.reconciliation": "60s" } } },
     deletedWith: c,

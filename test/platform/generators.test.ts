@@ -9,7 +9,9 @@ import { adminPasswordProvider, rfc3339, type AdminPasswordOutputs } from "../..
 import { ALPHABETS, UNKNOWN } from "../../providers/generators/generatorSupport";
 import { randomSecretProvider, type RandomSecretOutputs } from "../../providers/generators/randomSecretProvider";
 import { sshKeyPairProvider, type SshKeyPairOutputs } from "../../providers/generators/sshKeyPairProvider";
-import { ed25519AuthorizedKey } from "../../providers/generators/sshPublicKey";
+import { GENERATORS_PROVIDER_VERSION } from "../../providers/generators";
+import { ed25519Pkcs8FromOpenSsh } from "../../providers/generators/openSshPrivateKey";
+import { ed25519AuthorizedKey, ed25519RawPublicKey } from "../../providers/generators/sshPublicKey";
 
 const V = "1";
 
@@ -65,10 +67,10 @@ describe("RandomSecret provider", () => {
 });
 
 describe("SshKeyPair provider", () => {
-  it("makes an ed25519 PKCS#8 private key and the matching authorized_keys line", async () => {
+  it("makes an ed25519 private key in OpenSSH's format and the matching authorized_keys line", async () => {
     const { id, outs } = await sshKeyPair.create({ providerVersion: V, keyType: "ed25519", comment: "argocd@cto" });
-    expect(outs.privateKey).toMatch(/^-----BEGIN PRIVATE KEY-----\n[\s\S]+\n-----END PRIVATE KEY-----\n$/);
-    const privateKey = crypto.createPrivateKey(outs.privateKey);
+    expect(outs.privateKey).toMatch(/^-----BEGIN OPENSSH PRIVATE KEY-----\n[\s\S]+\n-----END OPENSSH PRIVATE KEY-----\n$/);
+    const privateKey = crypto.createPrivateKey(ed25519Pkcs8FromOpenSsh(outs.privateKey));
     expect(privateKey.asymmetricKeyType).toBe("ed25519");
     const [type, blob, comment] = outs.publicKey.split(" ");
     expect(type).toBe("ssh-ed25519");
@@ -100,10 +102,23 @@ describe("SshKeyPair provider", () => {
     expect(await sshKeyPair.diff("id", outs, { providerVersion: V, keyType: "ed25519", comment: "new" })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
     expect((await sshKeyPair.diff("id", outs, { providerVersion: V, keyType: "rsa" as "ed25519", comment: "old" })).replaces).toEqual(["keyType"]);
     const updated = (await sshKeyPair.update("id", outs, { providerVersion: "2", keyType: "ed25519", comment: "new" })).outs;
-    expect(updated.privateKey).toBe(outs.privateKey);
+    expect(ed25519Pkcs8FromOpenSsh(updated.privateKey)).toBe(ed25519Pkcs8FromOpenSsh(outs.privateKey));
     expect(updated.fingerprint).toBe(outs.fingerprint);
     expect(updated.publicKey).toBe(`${outs.publicKey.split(" ").slice(0, 2).join(" ")} new`);
     expect((await sshKeyPair.read("id", outs)).props).toEqual(outs);
+  });
+
+  it("rewrites a PKCS#8 key from an earlier version in OpenSSH's format: the same key, the same deploy key on GitHub", async () => {
+    const { privateKey: pkcs8 } = crypto.generateKeyPairSync("ed25519", { privateKeyEncoding: { type: "pkcs8", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
+    const { outs } = await sshKeyPair.create({ providerVersion: GENERATORS_PROVIDER_VERSION, keyType: "ed25519", comment: "c" });
+    const old = { ...outs, providerVersion: "1", privateKey: pkcs8, publicKey: ed25519AuthorizedKey(ed25519RawPublicKey(pkcs8), "c") };
+    expect((await sshKeyPair.diff("id", old, { providerVersion: GENERATORS_PROVIDER_VERSION, keyType: "ed25519", comment: "c" })).changes).toBe(true);
+    const updated = (await sshKeyPair.update("id", old, { providerVersion: GENERATORS_PROVIDER_VERSION, keyType: "ed25519", comment: "c" })).outs;
+    expect(updated.privateKey).toMatch(/^-----BEGIN OPENSSH PRIVATE KEY-----\n/);
+    expect(ed25519Pkcs8FromOpenSsh(updated.privateKey)).toBe(pkcs8);
+    expect(updated.publicKey).toBe(old.publicKey);
+    // The same key and comment always give the same file: no churn in state on the next update.
+    expect((await sshKeyPair.update("id", updated, { providerVersion: GENERATORS_PROVIDER_VERSION, keyType: "ed25519", comment: "c" })).outs.privateKey).toBe(updated.privateKey);
   });
 
   it("refuses other key types and multi-line comments without echoing anything secret", async () => {

@@ -2,6 +2,7 @@
 // resources, serialized as the engine would), each deleted with the cluster and listing its
 // secret outputs, and every output secret except the public key and the mtime.
 import * as pulumi from "@pulumi/pulumi";
+import { GENERATORS_PROVIDER_VERSION } from "../../providers/generators";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 
 const registrations: Array<{ type: string; name: string; inputs: Record<string, unknown> }> = [];
@@ -53,9 +54,9 @@ describe("PlatformSecrets", () => {
       "pulumi-nodejs:dynamic/generators:SshKeyPair ps-deploy-key",
     ]);
     const inputs = (name: string) => registrations.find((r) => r.name === name)!.inputs;
-    expect(inputs("ps-webhook")).toMatchObject({ length: 40, encoding: "hex", providerVersion: "1" });
-    expect(inputs("ps-admin")).toMatchObject({ length: 32, providerVersion: "1" });
-    expect(inputs("ps-deploy-key")).toMatchObject({ keyType: "ed25519", comment: "argocd@ps", providerVersion: "1" });
+    expect(inputs("ps-webhook")).toMatchObject({ length: 40, encoding: "hex", providerVersion: GENERATORS_PROVIDER_VERSION });
+    expect(inputs("ps-admin")).toMatchObject({ length: 32, providerVersion: GENERATORS_PROVIDER_VERSION });
+    expect(inputs("ps-deploy-key")).toMatchObject({ keyType: "ed25519", comment: "argocd@ps", providerVersion: GENERATORS_PROVIDER_VERSION });
     for (const name of ["ps-webhook", "ps-admin", "ps-deploy-key"]) expect(typeof inputs(name)["__provider"]).toBe("string");
 
     const children = seen.filter((s) => s.type.startsWith("pulumi-nodejs:"));

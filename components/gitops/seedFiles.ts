@@ -54,12 +54,13 @@ never rewrites them and never brings back a file you delete.
 - \`${EXAMPLE_WORKLOAD_PATH}/\`: the workload of the example Application
   \`${appsPath}/${EXAMPLE_APP_NAME}.yaml\`. Delete both when you no longer want the example.
 
-Only \`.yaml\`, \`.yml\` and \`.json\` files are read as manifests; READMEs are ignored.
+Only \`.yaml\`, \`.yml\`, \`.json\` and \`.jsonnet\` files are read as manifests; READMEs are ignored.
 
 ## Sync waves
 
-Argo CD applies lower waves first and waits until each wave is healthy before the next. Set the
-wave with the annotation \`argocd.argoproj.io/sync-wave\` on the Application:
+Argo CD applies lower waves first and waits until each wave is healthy before the next (cto-metal
+configures Argo CD to assess an Application's health from its own status, which Argo CD does not do
+by default since 1.8). Set the wave with the annotation \`argocd.argoproj.io/sync-wave\` on the Application:
 
 | wave | what belongs there |
 |---:|---|

@@ -41,6 +41,31 @@ export interface ArgoCdValueInputs {
   webhookSecret: pulumi.Input<string>;
 }
 
+/**
+ * The health of a child Application as its own status reports it. Argo CD stopped assessing
+ * `argoproj.io/Application` health in 1.8 and v3.1 ships no check; without one a child is healthy
+ * as soon as it exists, and the root's sync waves stop waiting for the wave before. This restores
+ * the check the operator manual documents for app-of-apps with sync waves
+ * (https://argo-cd.readthedocs.io/en/stable/operator-manual/health/#argocd-app): Progressing until
+ * the child reports a health status, then that status and its message.
+ */
+export const APPLICATION_HEALTH_LUA = [
+  "hs = {}",
+  'hs.status = "Progressing"',
+  'hs.message = ""',
+  "if obj.status ~= nil and obj.status.health ~= nil then",
+  "  hs.status = obj.status.health.status",
+  "  if obj.status.health.message ~= nil then",
+  "    hs.message = obj.status.health.message",
+  "  end",
+  "end",
+  "return hs",
+  "",
+].join("\n");
+
+/** The argocd-cm key a health check for a kind is read from (`<group>_<kind>`). */
+export const APPLICATION_HEALTH_KEY = "resource.customizations.health.argoproj.io_Application";
+
 export function argoCdValues(inputs: ArgoCdValueInputs): HelmValues {
   const domain = inputs.domain === undefined ? undefined : checkedDomain(inputs.domain);
   return {
@@ -48,7 +73,8 @@ export function argoCdValues(inputs: ArgoCdValueInputs): HelmValues {
     configs: {
       // TLS ends at ngrok; the server speaks plain HTTP behind it.
       params: { "server.insecure": true },
-      cm: { "admin.enabled": true, ...(domain ? { url: argoUrl(domain) } : {}) },
+      // argo-helm renders configs.cm as argocd-cm's data.
+      cm: { "admin.enabled": true, ...(domain ? { url: argoUrl(domain) } : {}), [APPLICATION_HEALTH_KEY]: APPLICATION_HEALTH_LUA },
       secret: {
         // With admin.password set Argo CD never creates argocd-initial-admin-secret.
         argocdServerAdminPassword: inputs.adminPasswordHash,

@@ -2,7 +2,7 @@
 // and the root Application spec. No Pulumi engine.
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { ARGOCD_NAMESPACE, argoCdValues, argoUrl, argoWebhookUrl, repoSecretData, rootApplicationSpec } from "../../components/platform/argoCdValues";
+import { APPLICATION_HEALTH_KEY, APPLICATION_HEALTH_LUA, ARGOCD_NAMESPACE, argoCdValues, argoUrl, argoWebhookUrl, repoSecretData, rootApplicationSpec } from "../../components/platform/argoCdValues";
 import { acmeIssuerName, acmeIssuerSpec, acmeServerUrl, caIssuerSpec, certManagerValues, internalCaCertificateSpec, selfSignedIssuerSpec } from "../../components/platform/certManagerIssuers";
 import { chartReleaseArgs, namespaceArgs } from "../../components/platform/chartRelease";
 import { LOCAL_PATH_HOST_DIR, localPathKubeletPatch, localPathValues } from "../../components/platform/localPathStorage";
@@ -119,7 +119,7 @@ describe("Argo CD builders", () => {
       global: { domain: "cd.example.com" },
       configs: {
         params: { "server.insecure": true },
-        cm: { "admin.enabled": true, url: "https://cd.example.com" },
+        cm: { "admin.enabled": true, url: "https://cd.example.com", [APPLICATION_HEALTH_KEY]: APPLICATION_HEALTH_LUA },
         secret: { argocdServerAdminPassword: "$2a$10$h", argocdServerAdminPasswordMtime: "2026-01-01T00:00:00Z", githubSecret: "w" },
       },
       dex: { enabled: false },
@@ -131,7 +131,16 @@ describe("Argo CD builders", () => {
     const values = argoCdValues({ adminPasswordHash: "h", adminPasswordMtime: "m", webhookSecret: "w" });
     expect(values).not.toHaveProperty("global");
     expect(values["server"]).toEqual({ ingress: { enabled: false } });
-    expect((values["configs"] as { cm: unknown }).cm).toEqual({ "admin.enabled": true });
+    expect((values["configs"] as { cm: unknown }).cm).toEqual({ "admin.enabled": true, [APPLICATION_HEALTH_KEY]: APPLICATION_HEALTH_LUA });
+  });
+
+  it("restore the health check of child Applications, so that the root's sync waves wait for each wave", () => {
+    // The key Argo CD reads per kind (<group>_<kind>), and a check that reports the child's own
+    // health, Progressing until it has one (operator manual, "Argocd App").
+    expect(APPLICATION_HEALTH_KEY).toBe("resource.customizations.health.argoproj.io_Application");
+    expect(APPLICATION_HEALTH_LUA).toContain('hs.status = "Progressing"');
+    expect(APPLICATION_HEALTH_LUA).toContain("hs.status = obj.status.health.status");
+    expect(APPLICATION_HEALTH_LUA.trim().split("\n").at(-1)).toBe("return hs");
   });
 
   it("describe the repository credential", () => {

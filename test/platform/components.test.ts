@@ -5,6 +5,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it, vi } from "vitest";
+import { APPLICATION_HEALTH_KEY, APPLICATION_HEALTH_LUA } from "../../components/platform/argoCdValues";
 import { CHARTS } from "../../versions";
 
 interface Registration {
@@ -201,7 +202,7 @@ describe("ArgoCd", () => {
     expect(unwrap(at(values, ["configs", "secret", "argocdServerAdminPassword"]))).toBe("$2a$10$HASH");
     expect(unwrap(at(values, ["configs", "secret", "argocdServerAdminPasswordMtime"]))).toBe("2026-01-01T00:00:00Z");
     expect(at(values, ["configs", "params"])).toEqual({ "server.insecure": true });
-    expect(at(values, ["configs", "cm"])).toEqual({ "admin.enabled": true, url: "https://cd.example.ngrok.app", "timeout.reconciliation": "60s" });
+    expect(at(values, ["configs", "cm"])).toEqual({ "admin.enabled": true, url: "https://cd.example.ngrok.app", [APPLICATION_HEALTH_KEY]: APPLICATION_HEALTH_LUA, "timeout.reconciliation": "60s" });
     expect(at(values, ["server", "ingress"])).toEqual({ enabled: true, ingressClassName: "ngrok", hostname: "cd.example.ngrok.app", path: "/", pathType: "Prefix", tls: false });
 
     const repo = regs.find((r) => r.type === "kubernetes:core/v1:Secret")!;

@@ -10,7 +10,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
+import { benchArgs, usageError } from "./cli";
 import type { ConfigMap, EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { load } from "js-yaml";
 import { REAL_RATE_LIMIT, startEmulator, type Emulator, type RequestLogEntry } from "../emulator";
@@ -156,19 +156,31 @@ async function previewScenario(runs: number): Promise<void> {
   }
 }
 
+const USAGE = `Usage: npm run bench:engine -- <scenario> [options]
+  up        pulumi up of the Latitude layer, N nodes, at Latitude's real rate limit
+  preview   pulumi preview of cto-test's Latitude layer, fresh and unchanged
+Options:
+  --nodes <n>         up: servers to rent, 1–50 (default 2)
+  --deploy-ms <ms>    up: simulated deploy time (default 60000)
+  --parallel <n>      up: passed to pulumi up --parallel
+  --log-file <path>   up: the emulator's request log as JSON lines
+  --runs <n>          preview: runs of each kind (default 3)
+  -h, --help          this text`;
+
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { nodes: { type: "string" }, parallel: { type: "string" }, "deploy-ms": { type: "string" }, runs: { type: "string" }, "log-file": { type: "string" } } });
-  const scenario = positionals[0];
+  const args = benchArgs(USAGE, { nodes: { type: "string" }, parallel: { type: "string" }, "deploy-ms": { type: "string" }, runs: { type: "string" }, "log-file": { type: "string" } });
+  if (!args) return;
+  const { values, scenario } = args;
   if (scenario === "up") {
     const nodes = Number(values.nodes ?? "2");
     const deployMs = Number(values["deploy-ms"] ?? "60000");
-    if (!Number.isInteger(nodes) || nodes < 1 || nodes > 50) throw new Error(`--nodes expects 1–50, got ${values.nodes}`);
-    if (!Number.isInteger(deployMs) || deployMs < 100) throw new Error(`--deploy-ms expects milliseconds ≥ 100, got ${values["deploy-ms"]}`);
+    if (!Number.isInteger(nodes) || nodes < 1 || nodes > 50) return usageError(`--nodes expects 1–50, got ${values.nodes}`, USAGE);
+    if (!Number.isInteger(deployMs) || deployMs < 100) return usageError(`--deploy-ms expects milliseconds ≥ 100, got ${values["deploy-ms"]}`, USAGE);
     await upScenario(nodes, deployMs, values.parallel !== undefined ? Number(values.parallel) : undefined, values["log-file"]);
   } else if (scenario === "preview") {
     await previewScenario(Number(values.runs ?? "3"));
   } else {
-    throw new Error(`unknown scenario "${scenario ?? ""}": expected up or preview`);
+    usageError(`unknown scenario "${scenario ?? ""}": expected up or preview`, USAGE);
   }
 }
 

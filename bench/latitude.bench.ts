@@ -10,7 +10,6 @@
 // 10 s and paces 18 writes + 55 reads per 60 s, and the emulator enforces the real 60 + 20 per 60 s.
 import { writeFileSync } from "node:fs";
 import * as os from "node:os";
-import { parseArgs } from "node:util";
 import { LatitudeClient } from "../providers/latitude/client";
 import { errorText, pollIntervalMs, providerClient, rateWindowMs } from "../providers/latitude/providerRuntime";
 import { DEFAULT_READ_LIMIT, DEFAULT_WRITE_LIMIT } from "../providers/latitude/rateLimiter";
@@ -19,6 +18,7 @@ import { IPXE, type ServerInputs } from "../providers/latitude/serverTypes";
 import { REAL_RATE_LIMIT, startEmulator, type Emulator, type RequestLogEntry } from "../emulator";
 import { keyHash } from "../emulator/ids";
 import { freePort } from "../test/emulator/testing";
+import { benchArgs, usageError } from "./cli";
 
 const PLAN = "c2-small-x86";
 const SITE = "MIA2";
@@ -388,12 +388,22 @@ async function fleetScenario(bench: Bench, count: number): Promise<void> {
   }
 }
 
+const USAGE = `Usage: npm run bench -- [scenario] [options]
+  deploy    10 servers through the provider at Latitude's real rate limit (default)
+  fleet20   20 servers, the request budget of a fleet
+Options:
+  --deploy-ms <ms>    simulated deploy time (default 600000 for deploy, 60000 for fleet20)
+  --log-file <path>   the emulator's request log as JSON lines
+  -h, --help          this text`;
+
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { "deploy-ms": { type: "string" }, "log-file": { type: "string" } } });
-  const scenario = positionals[0] ?? "deploy";
+  const args = benchArgs(USAGE, { "deploy-ms": { type: "string" }, "log-file": { type: "string" } });
+  if (!args) return;
+  const { values } = args;
+  const scenario = args.scenario ?? "deploy";
+  if (scenario !== "deploy" && scenario !== "fleet20") return usageError(`unknown scenario "${scenario}": expected deploy or fleet20`, USAGE);
   const deployMs = values["deploy-ms"] !== undefined ? Number(values["deploy-ms"]) : scenario === "deploy" ? 600_000 : 60_000;
-  if (!Number.isInteger(deployMs) || deployMs < 100) throw new Error(`--deploy-ms expects an integer number of milliseconds ≥ 100, got ${values["deploy-ms"]}`);
-  if (scenario !== "deploy" && scenario !== "fleet20") throw new Error(`unknown scenario "${scenario}": expected deploy or fleet20`);
+  if (!Number.isInteger(deployMs) || deployMs < 100) return usageError(`--deploy-ms expects an integer number of milliseconds ≥ 100, got ${values["deploy-ms"]}`, USAGE);
   const bench = await openBench(deployMs, values["log-file"]);
   if (scenario === "deploy") await deployScenario(bench, 10);
   else await fleetScenario(bench, 20);

@@ -101,7 +101,7 @@ describe("cto-test as one graph", () => {
     const deployKey = registered.find((r) => r.type === "github:index/repositoryDeployKey:RepositoryDeployKey")!;
     expect(deployKey.inputs).toMatchObject({ readOnly: true, key: "ssh-ed25519 AAAA argocd" });
     const repoSecret = registered.find((r) => r.type === "kubernetes:core/v1:Secret" && r.name.includes("argocd"))!;
-    expect(JSON.stringify(unwrap(repoSecret.inputs))).toContain("-----BEGIN PRIVATE KEY-----");
+    expect(JSON.stringify(unwrap(repoSecret.inputs))).toContain("-----BEGIN OPENSSH PRIVATE KEY-----");
   });
 
   it("keeps the ngrok credentials and the GitHub token out of every input in plain text", async () => {

@@ -15,6 +15,8 @@ export interface GitHubRequest {
 export interface GitHubResponse {
   status: number;
   body: unknown;
+  /** The Link header, when GitHub sent one: where the next page is (see linkTarget). */
+  link?: string;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -58,5 +60,21 @@ export async function githubRequest(request: GitHubRequest): Promise<GitHubRespo
   } catch {
     // a non-JSON answer (a proxy's HTML page) stays text
   }
-  return { status: response.status, body };
+  const link = response.headers.get("link");
+  return { status: response.status, body, ...(link ? { link } : {}) };
+}
+
+/**
+ * The URL of the Link header's entry with this rel ("next", "last", …), or undefined. GitHub sends
+ * `<url>; rel="next", <url>; rel="last"`, and its pagination guide pages by requesting the
+ * rel="next" URL until there is none ("Using pagination in the REST API", docs.github.com; the
+ * header's syntax: RFC 8288).
+ */
+export function linkTarget(link: string | undefined, rel: string): string | undefined {
+  if (!link) return undefined;
+  for (const entry of link.matchAll(/<([^>]*)>([^,<]*)/g)) {
+    const rels = /;\s*rel\s*=\s*"?([^";]*)"?/i.exec(entry[2] ?? "")?.[1]?.trim().split(/\s+/) ?? [];
+    if (rels.includes(rel)) return entry[1];
+  }
+  return undefined;
 }

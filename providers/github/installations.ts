@@ -5,7 +5,7 @@
 // without a token before it gets here: components/gitops/githubToken.ts). The token never
 // reaches the result.
 import * as pulumi from "@pulumi/pulumi";
-import { githubMessage, githubRequest } from "./http";
+import { githubMessage, githubRequest, linkTarget } from "./http";
 import { githubApiUrl } from "./runtime";
 
 export type InstallationState = "installed" | "not installed" | `unknown: ${string}`;
@@ -22,10 +22,14 @@ export interface InstallationCheckArgs {
   token?: string | undefined;
   env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
+  /** Safety bound on the pages followed; MAX_INSTALLATION_PAGES unless a test says otherwise. */
+  maxPages?: number;
 }
 
+/** The most GitHub serves per page (the description of per_page: "max 100"). */
 const PER_PAGE = 100;
-const MAX_PAGES = 10;
+/** 10,000 installations: far beyond any organisation we serve, low enough to end a Link loop. */
+export const MAX_INSTALLATION_PAGES = 100;
 
 const allUnknown = (apps: InstallationApp[], reason: string): Record<string, InstallationState> =>
   Object.fromEntries(apps.map((app) => [app.name, `unknown: ${reason}` as InstallationState]));
@@ -39,24 +43,36 @@ function failureReason(status: number, body: unknown): string {
   return `GitHub answered ${status}${detail}`;
 }
 
-/** The App slugs installed on `org`, or the reason they could not be listed. */
-async function installedSlugs(org: string, token: string, apiUrl: string, timeoutMs: number | undefined): Promise<Set<string> | { reason: string }> {
+/** The request path of a Link URL, which must lie under the API we were given: the token goes nowhere else. */
+function pathUnder(apiUrl: string, next: string): string | undefined {
+  return next.startsWith(`${apiUrl}/`) ? next.slice(apiUrl.length) : undefined;
+}
+
+/**
+ * The App slugs installed on `org`, page after page by the Link header's rel="next" (GitHub names
+ * the organisation by id in those URLs: /organizations/{id}/installations), and, when the list
+ * could not be read to its end, why. Slugs seen before that are still installed.
+ */
+async function installedSlugs(org: string, token: string, apiUrl: string, timeoutMs: number | undefined, maxPages: number): Promise<{ slugs: Set<string>; incomplete?: string }> {
   const slugs = new Set<string>();
-  for (let page = 1; page <= MAX_PAGES; page++) {
-    const answer = await githubRequest({
-      apiUrl,
-      method: "GET",
-      path: `/orgs/${encodeURIComponent(org)}/installations?per_page=${PER_PAGE}&page=${page}`,
-      authorization: `Bearer ${token}`,
-      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-    });
-    if (answer.status !== 200) return { reason: failureReason(answer.status, answer.body) };
+  const visited = new Set<string>();
+  let path: string | undefined = `/orgs/${encodeURIComponent(org)}/installations?per_page=${PER_PAGE}`;
+  while (path !== undefined) {
+    if (visited.size >= maxPages)
+      return { slugs, incomplete: `GitHub still linked a next page after ${maxPages} pages (${maxPages * PER_PAGE} installations); stopped there, so an App not seen yet may be installed` };
+    visited.add(path);
+    const answer = await githubRequest({ apiUrl, method: "GET", path, authorization: `Bearer ${token}`, ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
+    if (answer.status !== 200) return { slugs, incomplete: failureReason(answer.status, answer.body) };
     const installations = (answer.body as { installations?: Array<{ app_slug?: unknown }> } | undefined)?.installations;
-    if (!Array.isArray(installations)) return { reason: "GitHub's answer had no installations list" };
+    if (!Array.isArray(installations)) return { slugs, incomplete: "GitHub's answer had no installations list" };
     for (const installation of installations) if (typeof installation.app_slug === "string") slugs.add(installation.app_slug);
-    if (installations.length < PER_PAGE) break;
+    const next = linkTarget(answer.link, "next");
+    if (next === undefined) return { slugs };
+    path = pathUnder(apiUrl, next);
+    if (path === undefined) return { slugs, incomplete: `GitHub's next-page link leads outside ${apiUrl}; not sending the token there` };
+    if (visited.has(path)) return { slugs, incomplete: `GitHub's next-page link leads back to a page already read (${path.split("?")[0]}); stopped` };
   }
-  return slugs;
+  return { slugs };
 }
 
 export async function checkInstallations(args: InstallationCheckArgs): Promise<Record<string, InstallationState>> {
@@ -65,9 +81,10 @@ export async function checkInstallations(args: InstallationCheckArgs): Promise<R
   const token = args.token?.trim() || env["GITHUB_TOKEN"]?.trim();
   if (!token) return allUnknown(args.apps, "no GitHub token (set github:token or GITHUB_TOKEN)");
   try {
-    const slugs = await installedSlugs(args.org, token, githubApiUrl(env), args.timeoutMs);
-    if (!(slugs instanceof Set)) return allUnknown(args.apps, slugs.reason);
-    return Object.fromEntries(args.apps.map((app) => [app.name, slugs.has(app.slug) ? "installed" : "not installed"]));
+    const { slugs, incomplete } = await installedSlugs(args.org, token, githubApiUrl(env), args.timeoutMs, args.maxPages ?? MAX_INSTALLATION_PAGES);
+    // An App missing from an incomplete list is unknown, not "not installed".
+    const absent: InstallationState = incomplete === undefined ? "not installed" : `unknown: ${incomplete}`;
+    return Object.fromEntries(args.apps.map((app) => [app.name, slugs.has(app.slug) ? "installed" : absent]));
   } catch (error) {
     // The messages of githubRequest name the method and path, never the Authorization header;
     // scrub anyway in case a lower layer ever quotes it.

@@ -47,6 +47,17 @@ export function isConnectionFailure(error: unknown): boolean {
   return error instanceof ApiServerUnreachableError && codes.includes(error.code);
 }
 
+/**
+ * The RBAC verb the API server checks for a request with this method: for pods/proxy a GET needs
+ * "get", a POST "create", a PUT "update" (Kubernetes' "Determine the request verb", kubernetes.io
+ * docs/reference/access-authn-authz/authorization; staging/src/k8s.io/apiserver/pkg/endpoints/
+ * request/requestinfo.go, NewRequestInfo).
+ */
+export function rbacVerb(method: string): string {
+  const verbs: Record<string, string> = { GET: "get", HEAD: "get", POST: "create", PUT: "update", PATCH: "patch", DELETE: "delete" };
+  return verbs[method.toUpperCase()] ?? method.toLowerCase();
+}
+
 export function podProxyPath(req: Pick<PodProxyRequest, "namespace" | "pod" | "port" | "scheme" | "path">): string {
   const target = `${req.scheme ?? "http"}:${req.pod}:${req.port}`;
   return `/api/v1/namespaces/${encodeURIComponent(req.namespace)}/pods/${encodeURIComponent(target)}/proxy${req.path}`;

@@ -1,6 +1,6 @@
 // The few Vault HTTP calls the init provider makes, each to one pod through the API server's
 // per-pod proxy. Serialized into the provider: only local modules are imported.
-import { ApiServerUnreachableError, requestThroughPodProxy } from "../kubernetes/apiServerProxy";
+import { ApiServerUnreachableError, rbacVerb, requestThroughPodProxy } from "../kubernetes/apiServerProxy";
 import type { KubeAccess } from "../kubernetes/kubeAccess";
 import { redact, vaultErrorText, type PodStatus } from "./vaultDecisions";
 
@@ -32,10 +32,13 @@ function isKubeStatus(json: unknown): json is { kind: "Status"; message?: string
   return json !== null && typeof json === "object" && (json as { kind?: unknown }).kind === "Status";
 }
 
-/** Credential problems are not worth waiting for: say so at once. */
-function refuseAuth(target: VaultTarget, status: number): void {
+/** Credential problems are not worth waiting for: say so at once, naming the verb this method needs. */
+function refuseAuth(target: VaultTarget, status: number, method: string, path: string): void {
   if (status === 401) throw new Error(`the Kubernetes API server ${target.access.server} refused the kubeconfig's credential (401): check the kubeconfig handed to Vault's init`);
-  if (status === 403) throw new Error(`the Kubernetes API server ${target.access.server} forbids proxying to pods in namespace "${target.namespace}" (403): the kubeconfig's user needs "get" on pods/proxy`);
+  if (status === 403)
+    throw new Error(
+      `the Kubernetes API server ${target.access.server} forbids proxying to pods in namespace "${target.namespace}" (403): the kubeconfig's user needs "${rbacVerb(method)}" on pods/proxy (for ${method} ${path})`,
+    );
 }
 
 /** One probe of /v1/sys/seal-status; an unreachable pod (not running yet, no IP) is reported, not thrown. */
@@ -48,7 +51,7 @@ export async function probePod(target: VaultTarget, pod: string, deadline: numbe
     if (error instanceof ApiServerUnreachableError && error.code === "ETIMEDOUT") return { pod, reachable: false, detail: error.message };
     throw error;
   }
-  refuseAuth(target, response.status);
+  refuseAuth(target, response.status, "GET", "/v1/sys/seal-status");
   const json = response.json as { initialized?: unknown; sealed?: unknown; progress?: unknown } | undefined;
   if (response.status === 200 && json && typeof json.sealed === "boolean" && typeof json.initialized === "boolean") {
     return { pod, reachable: true, initialized: json.initialized, sealed: json.sealed, progress: typeof json.progress === "number" ? json.progress : 0 };
@@ -76,14 +79,37 @@ export async function waitForPod(target: VaultTarget, pod: string, deadline: num
   }
 }
 
+/** A non-2xx answer from Vault (or the API server in front of it). */
+class VaultCallError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    /** Vault's own error text (or the API server's message), already redacted. */
+    readonly said: string,
+  ) {
+    super(message);
+    this.name = "VaultCallError";
+  }
+}
+
+/** One Vault call; a 2xx answer's JSON, or the error Vault (or the API server) gave, secrets redacted. */
 async function call(target: VaultTarget, pod: string, method: "PUT" | "POST", path: string, body: unknown, timeoutMs: number, secrets: readonly string[]) {
   const response = await requestThroughPodProxy(target.access, { namespace: target.namespace, pod, port: target.port, method, path, body, timeoutMs });
-  refuseAuth(target, response.status);
+  refuseAuth(target, response.status, method, path);
   if (response.status < 200 || response.status >= 300) {
-    const text = isKubeStatus(response.json) ? (response.json.message ?? "") : vaultErrorText(response.json, response.text.slice(0, 200), secrets);
-    throw new Error(`Vault pod ${target.namespace}/${pod}: ${method} ${path} answered ${response.status}: ${redact(text, secrets)}`);
+    const text = redact(isKubeStatus(response.json) ? (response.json.message ?? "") : vaultErrorText(response.json, response.text.slice(0, 200), secrets), secrets);
+    throw new VaultCallError(`Vault pod ${target.namespace}/${pod}: ${method} ${path} answered ${response.status}: ${text}`, response.status, text);
   }
   return response.json;
+}
+
+/**
+ * Whether an unseal reset was refused because the pod is unsealed already: OpenBao and Vault answer a
+ * reset to an unsealed core with 400 "vault is unsealed" (http/sys_seal.go, handleSysUnseal). A pod
+ * that was unsealed since the probe (by an operator, or a run beside this one) is done, not failed.
+ */
+export function isAlreadyUnsealed(error: unknown): boolean {
+  return error instanceof VaultCallError && error.status === 400 && /\bvault is unsealed\b/i.test(error.said);
 }
 
 export async function initialize(target: VaultTarget, pod: string, shares: number, threshold: number): Promise<InitAnswer> {
@@ -101,7 +127,14 @@ export async function joinRaft(target: VaultTarget, pod: string, leaderAddress: 
 
 /** Gives keys until the pod is unsealed; a Raft follower may take a moment after the last key. */
 export async function unsealPod(target: VaultTarget, pod: string, keys: readonly string[], threshold: number, reset: boolean, deadline: number, timeoutSeconds: number): Promise<void> {
-  if (reset) await call(target, pod, "PUT", "/v1/sys/unseal", { reset: true }, callTimeout(deadline), keys);
+  if (reset) {
+    try {
+      await call(target, pod, "PUT", "/v1/sys/unseal", { reset: true }, callTimeout(deadline), keys);
+    } catch (error) {
+      if (isAlreadyUnsealed(error)) return;
+      throw error;
+    }
+  }
   for (const key of keys.slice(0, threshold)) {
     const answer = (await call(target, pod, "PUT", "/v1/sys/unseal", { key }, callTimeout(deadline), keys)) as { sealed?: unknown } | undefined;
     if (answer?.sealed === false) return;

@@ -40,6 +40,8 @@ beforeEach(() => {
 afterEach(() => {
   vi.unstubAllEnvs();
   fake.clearLog();
+  // Each request must be one GitHub's REST description allows (githubJudge.ts).
+  fake.assertJudged();
 });
 afterAll(() => fake.close());
 

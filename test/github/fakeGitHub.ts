@@ -1,18 +1,28 @@
 // A small fake of the GitHub REST API on 127.0.0.1, for the GitHub dynamic providers and the
 // installation check: repository contents (GET/PUT) per branch, as GitHub answers them for an empty
 // repository too (GET 404 "This repository is empty.", and the first PUT creates the branch it
-// names), an App's webhook config behind RS256 JWT
-// auth, and organisation installations behind token auth. Every request is logged with its
+// names), an App's webhook config behind RS256 JWT auth, and organisation installations behind
+// token auth, paginated with Link headers as GitHub sends them. Every request is logged with its
 // Authorization header so tests can check what was sent.
+// Every request is judged against GitHub's REST description first (githubJudge.ts): a mismatch is
+// answered 400 naming the operation and the field, and kept in `mismatches` for assertJudged(),
+// which each test file calls after each test, so the test that sent it fails.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createHash, createPublicKey, verify, type KeyObject } from "node:crypto";
 import type { AddressInfo } from "node:net";
+import { loadGitHubDescription, type GitHubDescription } from "./githubDescription";
+import { PATH_DEVIATIONS } from "./githubDeviations";
+import { formatMismatch, GitHubJudge } from "./githubJudge";
 
 export interface LoggedRequest {
   method: string;
   path: string;
   authorization: string | undefined;
   body: unknown;
+  /** The operation the judge matched, when the description was found. */
+  operationId?: string;
+  /** The path deviation (githubDeviations.ts) the path was matched through. */
+  deviation?: string;
 }
 
 export interface FakeApp {
@@ -47,12 +57,22 @@ export interface FakeGitHub {
   apps: Map<string, FakeApp>;
   /** org → installed App slugs. */
   installations: Map<string, string[]>;
+  /** org → its numeric id, which GitHub's Link URLs name it by (assigned on first use). */
+  orgIds: Map<string, number>;
   /** Tokens that authenticate; anything else is a 401. */
   tokens: Set<string>;
   /** Answer the next N contents requests with this status (a just-created repository). */
   settle: { status: number; remaining: number };
   /** The claims of the last JWT that verified. */
   lastJwtClaims?: { iat: number; exp: number; iss: string };
+  /** Whether requests are judged (the description was found). */
+  judged: boolean;
+  /** What the judge refused, "operation: pointer: problem", until taken. */
+  mismatches: string[];
+  /** Returns and forgets the refusals: for tests that send a wrong request on purpose. */
+  takeMismatches(): string[];
+  /** Throws (and forgets them) when any request did not match the description: call after each test. */
+  assertJudged(): void;
   clearLog(): void;
   close(): Promise<void>;
 }
@@ -66,8 +86,8 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-function send(res: ServerResponse, status: number, body?: unknown): void {
-  res.writeHead(status, { "Content-Type": "application/json; charset=utf-8" });
+function send(res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { "Content-Type": "application/json; charset=utf-8", ...headers });
   res.end(body === undefined ? "" : JSON.stringify(body));
 }
 
@@ -99,6 +119,32 @@ function verifyJwt(fake: FakeGitHub, token: string): FakeApp | string {
   return app;
 }
 
+const judges = new WeakMap<FakeGitHub, GitHubJudge>();
+
+function orgId(fake: FakeGitHub, org: string): number {
+  let id = fake.orgIds.get(org);
+  if (id === undefined) {
+    id = 9_000_000 + fake.orgIds.size;
+    fake.orgIds.set(org, id);
+  }
+  return id;
+}
+
+/**
+ * The Link header GitHub sends on a paginated answer, in its order (prev, next, last, first), the
+ * organisation named by id; none when everything fits on one page ("Using pagination in the REST
+ * API", docs.github.com).
+ */
+function paginationLink(base: string, perPage: number, page: number, lastPage: number): string | undefined {
+  if (lastPage <= 1) return undefined;
+  const at = (n: number) => `<${base}?per_page=${perPage}&page=${n}>`;
+  const parts: string[] = [];
+  if (page > 1) parts.push(`${at(page - 1)}; rel="prev"`);
+  if (page < lastPage) parts.push(`${at(page + 1)}; rel="next"`, `${at(lastPage)}; rel="last"`);
+  if (page > 1) parts.push(`${at(1)}; rel="first"`);
+  return parts.join(", ");
+}
+
 async function handle(fake: FakeGitHub, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const raw = await readBody(req);
   const url = new URL(req.url ?? "/", "http://127.0.0.1");
@@ -109,7 +155,20 @@ async function handle(fake: FakeGitHub, req: IncomingMessage, res: ServerRespons
   } catch {
     body = raw;
   }
-  fake.requests.push({ method, path: url.pathname + url.search, authorization: req.headers.authorization, body });
+  const verdict = judges.get(fake)?.judge({ method, url: req.url ?? "/", rawBody: raw });
+  fake.requests.push({
+    method,
+    path: url.pathname + url.search,
+    authorization: req.headers.authorization,
+    body,
+    ...(verdict?.operation ? { operationId: verdict.operation.operationId } : {}),
+    ...(verdict?.deviation ? { deviation: verdict.deviation } : {}),
+  });
+  if (verdict && verdict.mismatches.length > 0) {
+    const refused = verdict.mismatches.map(formatMismatch);
+    fake.mismatches.push(...refused);
+    return send(res, 400, { message: `fake GitHub: not as GitHub's REST description has it: ${refused.join("; ")}` });
+  }
   if (req.headers["x-github-api-version"] !== "2022-11-28") return send(res, 400, { message: "missing X-GitHub-Api-Version" });
 
   if (url.pathname === "/app/hook/config") {
@@ -127,15 +186,19 @@ async function handle(fake: FakeGitHub, req: IncomingMessage, res: ServerRespons
 
   if (!fake.tokens.has(bearer(req.headers.authorization))) return send(res, 401, { message: "Bad credentials" });
 
-  const installations = /^\/orgs\/([^/]+)\/installations$/.exec(url.pathname);
-  if (installations && method === "GET") {
-    const org = decodeURIComponent(installations[1]!);
-    const slugs = fake.installations.get(org);
-    if (!slugs) return send(res, 404, { message: "Not Found" });
-    const perPage = Number(url.searchParams.get("per_page") ?? 30);
-    const page = Number(url.searchParams.get("page") ?? 1);
-    const slice = slugs.slice((page - 1) * perPage, page * perPage);
-    return send(res, 200, { total_count: slugs.length, installations: slice.map((slug, i) => ({ id: 1000 + i, app_slug: slug })) });
+  const byName = /^\/orgs\/([^/]+)\/installations$/.exec(url.pathname);
+  const byId = /^\/organizations\/(\d+)\/installations$/.exec(url.pathname);
+  if ((byName || byId) && method === "GET") {
+    const org = byName ? decodeURIComponent(byName[1]!) : [...fake.orgIds].find(([, id]) => id === Number(byId![1]))?.[0];
+    const slugs = org === undefined ? undefined : fake.installations.get(org);
+    if (org === undefined || !slugs) return send(res, 404, { message: "Not Found" });
+    // GitHub caps per_page at 100 (the description: "max 100") and defaults to 30.
+    const perPage = Math.min(100, Math.max(1, Number(url.searchParams.get("per_page") ?? 30) || 30));
+    const page = Math.max(1, Number(url.searchParams.get("page") ?? 1) || 1);
+    const first = (page - 1) * perPage;
+    const slice = slugs.slice(first, first + perPage);
+    const link = paginationLink(`${fake.url}/organizations/${orgId(fake, org)}/installations`, perPage, page, Math.ceil(slugs.length / perPage));
+    return send(res, 200, { total_count: slugs.length, installations: slice.map((slug, i) => ({ id: 1000 + first + i, app_slug: slug })) }, link ? { Link: link } : {});
   }
 
   const contents = /^\/repos\/([^/]+)\/([^/]+)\/contents\/(.+)$/.exec(url.pathname);
@@ -177,20 +240,29 @@ async function handle(fake: FakeGitHub, req: IncomingMessage, res: ServerRespons
   return send(res, 404, { message: "Not Found" });
 }
 
-export async function startFakeGitHub(): Promise<FakeGitHub> {
+export async function startFakeGitHub(description: GitHubDescription | undefined = loadGitHubDescription()): Promise<FakeGitHub> {
   const fake: FakeGitHub = {
     url: "",
     requests: [],
     repos: new Map(),
     apps: new Map(),
     installations: new Map(),
+    orgIds: new Map(),
     tokens: new Set(),
     settle: { status: 404, remaining: 0 },
+    judged: description !== undefined,
+    mismatches: [],
+    takeMismatches: () => fake.mismatches.splice(0),
+    assertJudged: () => {
+      const refused = fake.takeMismatches();
+      if (refused.length > 0) throw new Error(`the fake GitHub got ${refused.length} request(s) that GitHub's REST description does not allow:\n${refused.join("\n")}`);
+    },
     clearLog: () => {
       fake.requests.length = 0;
     },
     close: () => Promise.resolve(),
   };
+  if (description) judges.set(fake, new GitHubJudge(description, PATH_DEVIATIONS));
   const server: Server = createServer((req, res) => {
     handle(fake, req, res).catch((error: unknown) => send(res, 500, { message: String(error) }));
   });

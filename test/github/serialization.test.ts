@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { appWebhookUrlProvider } from "../../providers/github/appWebhookUrlProvider";
 import { repositorySeedProvider } from "../../providers/github/repositorySeedProvider";
+import { loadGitHubDescription } from "./githubDescription";
 
 describe("closure serialization of the GitHub providers", () => {
   it("captures no token from the environment", async () => {
@@ -27,6 +28,8 @@ describe("closure serialization of the GitHub providers", () => {
     const tsx = path.join(root, "node_modules", ".bin", "tsx");
     const stdout = execFileSync(tsx, [path.join(__dirname, "serializedProviders.script.ts")], { cwd: root, encoding: "utf8", timeout: 60_000 });
     const result = JSON.parse(stdout.trim().split("\n").pop() ?? "{}") as Record<string, unknown>;
-    expect(result).toEqual({ seedWritten: ["README.md"], hookDuring: "https://new.example.com/hook", hookAfter: "https://old.example.com/hook", textsHoldToken: false });
+    // Judged against GitHub's REST description when it is found (githubDescription.ts), with no refusal.
+    expect(result).toMatchObject({ seedWritten: ["README.md"], hookDuring: "https://new.example.com/hook", hookAfter: "https://old.example.com/hook", textsHoldToken: false, mismatches: [] });
+    expect(result["judged"]).toBe(loadGitHubDescription() !== undefined);
   });
 });

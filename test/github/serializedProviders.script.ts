@@ -35,6 +35,8 @@ async function main(): Promise<void> {
       hookDuring: during,
       hookAfter: fake.apps.get("42")!.hook.url,
       textsHoldToken: seedText.includes(token) || hookText.includes(token),
+      judged: fake.judged,
+      mismatches: fake.takeMismatches(),
     };
     console.log(JSON.stringify(result));
   } finally {

@@ -4,7 +4,7 @@ import * as https from "node:https";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { ApiServerUnreachableError, isConnectionFailure, podProxyPath, requestThroughPodProxy } from "../../providers/kubernetes/apiServerProxy";
+import { ApiServerUnreachableError, isConnectionFailure, podProxyPath, rbacVerb, requestThroughPodProxy } from "../../providers/kubernetes/apiServerProxy";
 import { probePod } from "../../providers/vault/vaultApi";
 import { FakeVault } from "./fakeVault";
 import { makePki, removePki, type TestPki } from "./tls";
@@ -29,6 +29,10 @@ describe("requestThroughPodProxy", () => {
   it("builds the per-pod proxy path", () => {
     expect(podProxyPath({ namespace: "vault", pod: "vault-1", port: 8200, path: "/v1/sys/unseal" })).toBe("/api/v1/namespaces/vault/pods/http%3Avault-1%3A8200/proxy/v1/sys/unseal");
     expect(podProxyPath({ namespace: "v", pod: "p", port: 1, scheme: "https", path: "/x" })).toBe("/api/v1/namespaces/v/pods/https%3Ap%3A1/proxy/x");
+  });
+
+  it("names the RBAC verb the API server checks for each method (requestinfo.go)", () => {
+    expect(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"].map(rbacVerb)).toEqual(["get", "get", "create", "update", "patch", "delete"]);
   });
 
   it("talks TLS with the kubeconfig's CA and client certificate, and parses JSON", async () => {

@@ -38,11 +38,18 @@ function send(res: import("node:http").ServerResponse, status: number, body: unk
 
 const kubeStatus = (code: number, message: string) => ({ kind: "Status", apiVersion: "v1", status: "Failure", message, code });
 
+/** The verb RBAC checks for a method, as the API server derives it (apiserver's endpoints/request/requestinfo.go). */
+const VERBS: Record<string, string> = { GET: "get", HEAD: "get", POST: "create", PUT: "update", PATCH: "patch", DELETE: "delete" };
+
 export class FakeVault {
   readonly pods = new Map<string, FakePod>();
   readonly requests: LoggedRequest[] = [];
   /** Vault path → ms to hold its answer back (the work is done at once, as a slow answer would be). */
   readonly answerDelays = new Map<string, number>();
+  /** RBAC verbs on pods/proxy the caller lacks: those requests get the API server's 403. */
+  readonly forbiddenVerbs = new Set<string>();
+  /** Runs just before Vault handles a request: what happens to a pod between two of our calls. */
+  beforeVault?: (pod: FakePod, method: string, path: string) => void;
   keys: string[] = [];
   rootToken = "";
   threshold = 0;
@@ -105,6 +112,8 @@ export class FakeVault {
     }
     if (method === "PUT" && path === "/v1/sys/unseal") {
       if (body["reset"] === true) {
+        // OpenBao/Vault http/sys_seal.go, handleSysUnseal: a reset to an unsealed core is refused.
+        if (!pod.sealed) return [400, { errors: ["vault is unsealed"] }];
         pod.provided.clear();
         return [200, this.sealStatus(pod)];
       }
@@ -148,6 +157,11 @@ export class FakeVault {
       log(404);
       return send(res, 404, kubeStatus(404, `pods "${name}" not found`));
     }
+    const verb = VERBS[req.method ?? "GET"] ?? "";
+    if (this.forbiddenVerbs.has(verb)) {
+      log(403);
+      return send(res, 403, kubeStatus(403, `pods "${name}" is forbidden: User "cto-test" cannot ${verb} resource "pods/proxy" in API group "" in the namespace "${ns}"`));
+    }
     if (!pod.running || scheme !== "http" || Number(port) !== (this.options.port ?? 8200)) {
       log(503);
       return send(res, 503, kubeStatus(503, `error trying to reach service: dial tcp 10.244.0.9:${port}: connect: connection refused`));
@@ -159,6 +173,7 @@ export class FakeVault {
       log(400);
       return send(res, 400, { errors: ["failed to parse JSON input"] });
     }
+    this.beforeVault?.(pod, req.method ?? "GET", path.split("?")[0]!);
     const [status, answer] = this.vault(pod, req.method ?? "GET", path.split("?")[0]!, body);
     log(status);
     const delay = this.answerDelays.get(path.split("?")[0]!) ?? 0;

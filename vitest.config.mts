@@ -8,5 +8,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Mock tests share Pulumi's global runtime store: isolate each file in its own worker.
     pool: "forks",
+    // Every exchange with the Latitude emulator is judged by the official OpenAPI document.
+    setupFiles: ["test/latitudeSpec/setup.ts"],
   },
 });

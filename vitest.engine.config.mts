@@ -9,5 +9,7 @@ export default defineConfig({
     hookTimeout: 300_000,
     fileParallelism: false,
     pool: "forks",
+    // Every exchange with the Latitude emulator is judged by the official OpenAPI document.
+    setupFiles: ["test/latitudeSpec/setup.ts"],
   },
 });

@@ -23,6 +23,8 @@ import { RESERVED_HOSTS } from "./privateIps";
 import { VIP_MIN_CONTROL_PLANES, resolveRoles } from "./roles";
 import {
   adoptSchema,
+  BILLINGS_BY_PROVISIONING_TYPE,
+  billingChoices,
   deployTimeoutSchema,
   createSchema,
   githubOrgSchema,
@@ -238,18 +240,16 @@ export function parseConfig(
       });
     }
     // Latitude bills servers of reserved projects yearly and of on-demand projects hourly or monthly.
-    // An adopted project's type is unknown here; the API has the last word.
+    // An adopted project's type is unknown here: the catalogue check compares it at preview
+    // (components/fleet/catalogueCheck.ts), before any server is bought.
     if (billing.ok && project.ok && project.value.kind === "create") {
       const type = `${namespace}:project.provisioningType`;
       const given = defaulted.has("billing") ? `nothing (the default is "${billing.value}")` : show(billing.value);
-      if (project.value.provisioningType === "reserved" && billing.value !== "yearly") {
-        report("billing", [], `expected "yearly" because ${type} is "reserved", got ${given}`);
-      } else if (project.value.provisioningType === "on_demand" && billing.value === "yearly") {
-        report(
-          "billing",
-          [],
-          `expected "hourly" or "monthly" because ${type} is "on_demand" (yearly needs "reserved"), got ${given}`,
-        );
+      const provisioning = project.value.provisioningType;
+      const accepted = BILLINGS_BY_PROVISIONING_TYPE[provisioning];
+      if (!accepted.includes(billing.value)) {
+        const hint = provisioning === "on_demand" ? ' (yearly needs "reserved")' : "";
+        report("billing", [], `expected ${billingChoices(accepted)} because ${type} is "${provisioning}"${hint}, got ${given}`);
       }
     }
     if (os.ok && ipxeUrl.ok && ipxeUrl.value !== undefined && os.value !== "ipxe") {

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { parseIpv4Cidr } from "./cidr";
 import { expecting, expectingList, show, strictObjectError } from "./issues";
 import { isOpenSshPublicKey } from "./sshKey";
-import type { ProjectConfig, VlanParent } from "./types";
+import type { Billing, ProjectConfig, ProvisioningType, VlanParent } from "./types";
 import { LINK_NAME, MAC_ADDRESS, PCI_BUS_PATH } from "./talosNames";
 
 export const MAX_NODES = 50;
@@ -16,6 +16,19 @@ export const SITE = 'a Latitude site slug (letters and an optional digit, e.g. "
 export const PLAN = 'a plan slug (lower-case words joined by "-", e.g. "c2-small-x86")';
 export const PROJECT = '{"slug": ...} to adopt an existing project or {"name": ...} to create one';
 export const NODES = `a list of 1 to ${MAX_NODES} nodes such as [{"name": "cp1"}]`;
+
+/**
+ * The billing cycles Latitude accepts for a project's servers: on-demand projects bill hourly or
+ * monthly, reserved ones yearly (spec, create server; latitude-api.md §4, §19). Checked against
+ * the config for a created project (schema.ts) and an adopted one (components/fleet/catalogueCheck.ts).
+ */
+export const BILLINGS_BY_PROVISIONING_TYPE: Readonly<Record<ProvisioningType, readonly Billing[]>> = {
+  on_demand: ["hourly", "monthly"],
+  reserved: ["yearly"],
+};
+
+/** `"hourly" or "monthly"`: the accepted cycles, as an error names them. */
+export const billingChoices = (billings: readonly Billing[]): string => billings.map((b) => `"${b}"`).join(" or ");
 
 export const planSchema = z
   .string(expecting(PLAN))

@@ -11,7 +11,12 @@ export interface Site {
   country: { name: string; slug: string };
   /** The plan-pricing market the site belongs to. */
   market: string;
-  /** Whether servers here get a primary_ipv6 (absent on SAO servers in recordings). */
+  /**
+   * Whether servers here carry `primary_ipv6`. Recorded: absent on SAO servers (2024–25;
+   * latitude-api.md §8.2); IPv6 seen in MIA2 ([3p] §8.2, latitude-networking.md). Other sites are
+   * unrecorded: the Latin American ones are assumed to be like SAO, the rest like MIA2, so each
+   * answer shape is served somewhere.
+   */
   ipv6: boolean;
 }
 
@@ -320,6 +325,15 @@ export class Stock {
     else set.delete(site);
     this.inStock.set(plan, set);
   }
+}
+
+/** Total disk of a plan in GB (filter[disk] on plans and servers). */
+export function diskGb(plan: Plan): number {
+  return plan.drives.reduce((sum, d) => {
+    const [num, unit] = d.size.split(" ");
+    const gb = Number(num) * (unit === "TB" ? 1000 : 1);
+    return sum + d.count * gb;
+  }, 0);
 }
 
 /** Markets in which a plan is offered, in catalogue order. */

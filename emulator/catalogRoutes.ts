@@ -3,6 +3,7 @@ import {
   OPERATING_SYSTEMS,
   PLANS,
   SITES,
+  diskGb,
   findSite,
   marketPrice,
   planMarkets,
@@ -11,7 +12,7 @@ import {
   type Site,
   type Stock,
 } from "./catalog";
-import { filterHolds, listReply, matchNumber, matchString, notFound, parseBool, parseFilters, single } from "./http";
+import { decimal, filterHolds, listReply, matchNumber, matchString, notFound, parseBool, parseFilters, single, type Decimal } from "./http";
 import { param, route, type Route } from "./router";
 
 function regionData(site: Site): Record<string, unknown> {
@@ -20,6 +21,11 @@ function regionData(site: Site): Record<string, unknown> {
     type: "regions",
     attributes: { name: site.name, slug: site.slug, facility: site.facility, country: site.country, type: "Core" },
   };
+}
+
+/** Prices as the API writes them: decimals even when whole (`"month":153.0`; §19). */
+function decimals(p: { hour: number; month: number; year: number }): Record<string, Decimal | null> {
+  return { hour: decimal(p.hour), month: decimal(p.month), year: decimal(p.year) };
 }
 
 function stockLevel(inStock: number, available: number): string {
@@ -39,7 +45,7 @@ export function planData(plan: Plan, stock: Stock): Record<string, unknown> {
       deploys_instantly: !plan.gpu && (market === "United States" || market === "Brazil") ? ["ubuntu_22_04_x64_lts", "ubuntu_24_04_x64_lts"] : [],
       locations: { available, in_stock: inStock },
       stock_level: stockLevel(inStock.length, available.length),
-      pricing: { USD: usd, BRL: brl },
+      pricing: { USD: decimals(usd), BRL: decimals(brl) },
     };
   });
   return {
@@ -77,17 +83,9 @@ function osData(os: OperatingSystem): Record<string, unknown> {
   };
 }
 
-function diskGb(plan: Plan): number {
-  return plan.drives.reduce((sum, d) => {
-    const [num, unit] = d.size.split(" ");
-    const gb = Number(num) * (unit === "TB" ? 1000 : 1);
-    return sum + d.count * gb;
-  }, 0);
-}
-
 export const catalogRoutes: Route[] = [
   route("GET", "/regions", (ctx) => {
-    // filter[slug] is not in the spec but answered in a 2024 recording.
+    // filter[slug] is not in the spec but answered in a 2024 recording (latitude-api.md §6).
     const f = parseFilters(ctx.query, { filters: ["slug"], paged: true });
     const sites = SITES.filter((s) => filterHolds(f, "slug", (op, v) => matchString(s.slug, op, v)));
     return listReply(sites.map(regionData), ctx.query, { paged: true });
@@ -105,7 +103,7 @@ export const catalogRoutes: Route[] = [
   route("GET", "/plans", (ctx) => {
     const f = parseFilters(ctx.query, {
       filters: ["name", "slug", "location", "stock_level", "in_stock", "gpu", "ram", "disk"],
-      paged: true,
+      paged: false,
     });
     const stock = ctx.store.stock;
     const locations = (f.get("location") ?? []).map((c) => c.value.toUpperCase());
@@ -123,8 +121,8 @@ export const catalogRoutes: Route[] = [
         filterHolds(f, "disk", (op, v) => matchNumber(diskGb(p), op, v))
       );
     });
-    // The spec gives /plans no page params: everything unless the client pages explicitly.
-    return listReply(plans.map((p) => planData(p, stock)), ctx.query, { paged: true, unpagedByDefault: true });
+    // The spec gives /plans no page params: always everything (§2, §5).
+    return listReply(plans.map((p) => planData(p, stock)), ctx.query, { paged: false });
   }),
   route("GET", "/plans/:id", (ctx) => {
     const plan = PLANS.find((p) => p.id === param(ctx, 0));

@@ -64,6 +64,32 @@ export interface Reply {
   body?: unknown;
 }
 
+// ---- answer text ---------------------------------------------------------------------------
+
+const DECIMAL_MARK = "\u0000decimal:";
+
+/**
+ * A price. The API writes prices as decimals even when whole (`"month":153.0`, `"price":1349.0`
+ * in the recorded plan and server answers; latitude-api.md §19), which JSON.stringify cannot.
+ */
+export class Decimal {
+  constructor(readonly value: number) {}
+
+  toJSON(): string {
+    return `${DECIMAL_MARK}${Number.isInteger(this.value) ? `${this.value}.0` : String(this.value)}`;
+  }
+}
+
+/** `value`, or null for a price that is not sold (plan prices may be null, §5). */
+export function decimal(value: number | null): Decimal | null {
+  return value === null ? null : new Decimal(value);
+}
+
+/** JSON text of an answer, with every Decimal written as a bare decimal number. */
+export function jsonText(body: unknown): string {
+  return JSON.stringify(body).replace(/"\\u0000decimal:(-?[0-9.e+-]+)"/g, "$1");
+}
+
 export type Query = Record<string, string>;
 
 export function single(data: unknown, status = 200): Reply {
@@ -152,8 +178,9 @@ export function parseFilters(query: Query, spec: ListSpec): Filters {
       filters.set(attr, [...(filters.get(attr) ?? []), { op, value }]);
     } else if (key === "sort") {
       throw badRequest("Sorting is not supported on this endpoint", "sort");
-    } else if (key.startsWith("page[") && spec.paged) {
-      if (key !== "page[size]" && key !== "page[number]") throw badRequest(`Unsupported parameter: ${key}`, key);
+    } else if (key.startsWith("page[")) {
+      // GET /plans and GET /tags declare no page params in the spec: refused like unknown filters.
+      if (!spec.paged || (key !== "page[size]" && key !== "page[number]")) throw badRequest(`Unsupported parameter: ${key}`, key);
     }
   }
   return filters;
@@ -211,13 +238,11 @@ function positiveInt(query: Query, key: string, fallback: number): number {
 
 /**
  * A list reply. Paged endpoints honour page[size] (default 20) and page[number] exactly, so a
- * client's "stop at a short page" rule terminates. `unpagedByDefault` returns everything when no
- * page param is given (GET /plans has none in the spec). `meta` is `{}` unless stats[total]=count.
+ * client's "stop at a short page" rule terminates. `meta` is `{}` unless stats[total]=count.
  */
-export function listReply<T>(items: readonly T[], query: Query, opts: { paged: boolean; unpagedByDefault?: boolean }): Reply {
+export function listReply<T>(items: readonly T[], query: Query, opts: { paged: boolean }): Reply {
   let page: readonly T[] = items;
-  const wantsPaging = query["page[size]"] !== undefined || query["page[number]"] !== undefined;
-  if (opts.paged && (wantsPaging || !opts.unpagedByDefault)) {
+  if (opts.paged) {
     const size = positiveInt(query, "page[size]", 20);
     const number = positiveInt(query, "page[number]", 1);
     page = items.slice((number - 1) * size, number * size);

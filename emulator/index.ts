@@ -3,9 +3,12 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { catalogRoutes } from "./catalogRoutes";
+import { elasticIpRoutes, withLostElasticIpAnswers } from "./elasticIps";
+import { firewallRoutes } from "./firewalls";
 import { Rng } from "./ids";
 import { Lifecycle } from "./lifecycle";
 import { defaultNetworkSecurityKnobs } from "./networkSecurityKnobs";
+import { attachNetworkSecurity, type ElasticIpView, type FirewallAssignmentView, type FirewallView } from "./networkSecurityStore";
 import { projectRoutes } from "./projects";
 import { RateLimiter } from "./rateLimit";
 import type { Route } from "./router";
@@ -20,6 +23,8 @@ import { vlanRoutes } from "./vlans";
 
 export type { EmulatorOptions, HostnamePredicate, Knobs, RateLimitConfig, RequestLogEntry, ServerView } from "./types";
 export { REAL_RATE_LIMIT } from "./types";
+export type { ElasticIpView, FirewallAssignmentView, FirewallView } from "./networkSecurityStore";
+export { ELASTIC_IP_UNSUPPORTED_SITES } from "./elasticIps";
 export { OPERATING_SYSTEMS, OS_SLUGS, PLANS, PLAN_SLUGS, SITES, SITE_SLUGS, marketPrice } from "./catalog";
 
 export interface Emulator {
@@ -44,6 +49,10 @@ export interface Emulator {
   /** Make a plan (un)available at a site it is offered at. */
   setStock(plan: string, site: string, inStock: boolean): void;
   assignments(): Array<{ id: string; vlan: string; server: string; status: string }>;
+  /** Every elastic IP, also while `configuring` (when answers show `id: null`; `published` false). */
+  elasticIps(): ElasticIpView[];
+  firewalls(): FirewallView[];
+  firewallAssignments(): FirewallAssignmentView[];
   close(): Promise<void>;
 }
 
@@ -71,7 +80,17 @@ function defaultKnobs(opts: EmulatorOptions): Knobs {
   };
 }
 
-const ROUTES: readonly Route[] = [...catalogRoutes, ...serverActionRoutes, ...serverRoutes, ...projectRoutes, ...sshKeyRoutes, ...tagRoutes, ...vlanRoutes];
+const ROUTES: readonly Route[] = [
+  ...catalogRoutes,
+  ...serverActionRoutes,
+  ...serverRoutes,
+  ...projectRoutes,
+  ...sshKeyRoutes,
+  ...tagRoutes,
+  ...vlanRoutes,
+  ...elasticIpRoutes,
+  ...firewallRoutes,
+];
 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
   const knobs = defaultKnobs(opts);
@@ -79,14 +98,14 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const store = new Store(rng);
   const talosPort = opts.talosPort ?? 50000;
   const lifecycle = new Lifecycle(store, knobs, talosPort);
+  const security = attachNetworkSecurity(store, knobs);
   const requests: RequestLogEntry[] = [];
   const limiter = new RateLimiter();
   let logId = 0;
   const apiKeys = opts.apiKeys && opts.apiKeys.length > 0 ? new Set(opts.apiKeys) : undefined;
 
-  const http = createServer(
-    createHandler({ store, lifecycle, knobs, routes: ROUTES, log: requests, apiKeys, limiter, rng, nextLogId: () => ++logId }),
-  );
+  const handler = createHandler({ store, lifecycle, knobs, routes: ROUTES, log: requests, apiKeys, limiter, rng, nextLogId: () => ++logId });
+  const http = createServer(withLostElasticIpAnswers(handler, knobs, requests));
   await new Promise<void>((resolve, reject) => {
     http.once("error", reject);
     http.listen({ host: "127.0.0.1", port: opts.port ?? 0 }, () => {
@@ -138,8 +157,12 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     },
     setStock: (plan, site, inStock) => store.stock.set(plan, site, inStock),
     assignments: () => [...store.assignments.values()].map((a) => ({ ...a })),
+    elasticIps: () => security.views().elasticIps,
+    firewalls: () => security.views().firewalls,
+    firewallAssignments: () => security.views().assignments,
     close: () => {
       closing ??= (async () => {
+        security.close();
         await lifecycle.close();
         http.closeAllConnections();
         await new Promise<void>((resolve) => http.close(() => resolve()));

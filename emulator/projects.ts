@@ -1,5 +1,4 @@
-// /projects: create, list with filters, update, delete. GET /projects/{id} is deliberately absent
-// (not in the current spec), so it answers 404 and clients cannot come to depend on it.
+// /projects: create, list with filters, read one (by id or slug), update, delete.
 import {
   attributesOf,
   filterHolds,
@@ -21,7 +20,7 @@ import { slugify, TEAM, type ProjectRec, type Store } from "./store";
 const PROVISIONING = ["on_demand", "reserved"] as const;
 const ENVIRONMENTS = ["Development", "Staging", "Production"];
 
-/** `fresh`: the create response has description "" where later reads have null. */
+/** `fresh`: the create response has description "" where later reads have null (§4). */
 function projectData(store: Store, p: ProjectRec, fresh = false): Record<string, unknown> {
   const include = store.projectInclude(p);
   const attributes: Record<string, unknown> = { ...include };
@@ -35,6 +34,8 @@ function projectData(store: Store, p: ProjectRec, fresh = false): Record<string,
       cost: "0.0",
       tags: store.tagIncludes(p.tags),
       team: TEAM,
+      created_at: p.createdAt,
+      updated_at: p.updatedAt,
     },
   };
 }
@@ -74,6 +75,7 @@ function createProject(ctx: Ctx): ReturnType<typeof single> {
     environment,
     bandwidthAlert: false,
     tags: [],
+    subscriptionId: `sub_${store.rng.base62(24)}`,
     createdAt: now,
     updatedAt: now,
   };
@@ -145,6 +147,8 @@ function deleteProject(ctx: Ctx): { status: number } {
 export const projectRoutes: Route[] = [
   route("POST", "/projects", createProject),
   route("GET", "/projects", listProjects),
+  // Not in the spec, but it answered 200 with the project in the 2024 recordings (§19).
+  route("GET", "/projects/:id", (ctx) => single(projectData(ctx.store, ctx.store.projectOr404(param(ctx, 0))))),
   route("PATCH", "/projects/:id", updateProject),
   route("DELETE", "/projects/:id", deleteProject),
 ];

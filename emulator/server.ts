@@ -1,7 +1,8 @@
 // HTTP plumbing: request log, faults, auth, content negotiation, rate limit, routing, envelopes.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createHash, randomUUID } from "node:crypto";
-import { ApiError, badRequest, errorObject, notFound, type Reply } from "./http";
+import { notifyExchange, notifyStart, observed } from "./exchangeObserver";
+import { ApiError, badRequest, errorObject, jsonText, notFound, type Reply } from "./http";
 import type { Rng } from "./ids";
 import { keyHash } from "./ids";
 import type { Lifecycle } from "./lifecycle";
@@ -65,6 +66,8 @@ function readFault(env: Env): "reset" | 502 | 503 | undefined {
 }
 
 export function createHandler(env: Env): (req: IncomingMessage, res: ServerResponse) => void {
+  const failure = notifyStart(env.routes);
+  if (failure) env.lifecycle.warnings.push(failure);
   return (req, res) => {
     handle(env, req, res).catch((err: unknown) => {
       if (!res.headersSent) res.writeHead(500).end();
@@ -101,6 +104,21 @@ async function handle(env: Env, req: IncomingMessage, res: ServerResponse): Prom
     }
   }
 
+  const bodyText = (reply: Reply): string | undefined => (reply.body === undefined || reply.status === 204 ? undefined : jsonText(reply.body));
+  // What the emulator produced, for an observer (the test suite's OpenAPI oracle), as on the wire.
+  const observe = (reply: Reply, text: string | undefined): void => {
+    if (!observed()) return;
+    const failure = notifyExchange({
+      method,
+      path: url.pathname,
+      query: entry.query,
+      requestHeaders: req.headers,
+      requestBody: malformed ? raw : body,
+      status: reply.status,
+      responseBody: text === undefined ? undefined : (JSON.parse(text) as unknown),
+    });
+    if (failure) env.lifecycle.warnings.push(failure);
+  };
   const send = (reply: Reply, extra: Record<string, string> = {}): void => {
     entry.status = reply.status;
     entry.endedAt = Date.now();
@@ -110,11 +128,12 @@ async function handle(env: Env, req: IncomingMessage, res: ServerResponse): Prom
       "Cache-Control": "max-age=0, private, must-revalidate",
       ...extra,
     };
-    if (reply.body === undefined || reply.status === 204) {
+    const text = bodyText(reply);
+    observe(reply, text);
+    if (text === undefined) {
       res.writeHead(reply.status, headers).end();
       return;
     }
-    const text = JSON.stringify(reply.body);
     if (reply.status === 200) headers.ETag = `W/"${createHash("md5").update(text).digest("hex")}"`;
     res.writeHead(reply.status, { ...headers, "Content-Type": JSON_TYPE }).end(text);
   };
@@ -174,6 +193,7 @@ async function handle(env: Env, req: IncomingMessage, res: ServerResponse): Prom
     if (found.route.createsServer && reply.status === 201 && env.knobs.loseNextServerPosts > 0) {
       // The server exists now; the client only sees its connection drop.
       env.knobs.loseNextServerPosts--;
+      observe(reply, bodyText(reply));
       return destroy();
     }
     send(reply);

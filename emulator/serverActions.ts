@@ -1,6 +1,6 @@
 // Server actions: reinstall, lock/unlock, power actions, rescue mode.
 import { findOs, findPlan } from "./catalog";
-import { ApiError, errorObject, invalid, isRecord, locked, optString, optStringArray, attributesOf, single, unprocessable } from "./http";
+import { ApiError, errorObject, invalid, locked, optString, optStringArray, attributesOf, single, unprocessable } from "./http";
 import { param, route, type Ctx, type Route } from "./router";
 import { checkOs, checkSshKeys, serverData, serverOr404 } from "./servers";
 import type { ServerRec } from "./store";
@@ -23,8 +23,8 @@ function reinstall(ctx: Ctx): { status: number; body: unknown } {
     throw unprocessable("SERVER_IN_RESCUE_MODE", "Server In Rescue Mode", "Exit rescue mode before reinstalling the server");
   }
   refuseWhileProvisioning(server);
-  // Every attribute is optional, and so is the body.
-  const attrs = ctx.body === undefined || (isRecord(ctx.body) && ctx.body.data === undefined) ? {} : attributesOf(ctx.body);
+  // Every attribute is optional (§8.3), but the spec requires the body and its `data`.
+  const attrs = attributesOf(ctx.body);
   const plan = findPlan(server.plan);
   if (!plan) throw new Error(`server ${server.id} has unknown plan`);
   const os = optString(attrs, "operating_system") ?? server.os;

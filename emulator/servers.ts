@@ -1,5 +1,5 @@
 // /servers: create (partial 201), list with filters, read (full shape), update, delete.
-import { billingPrice, findOs, findPlan, findSite, type Plan } from "./catalog";
+import { billingPrice, diskGb, findOs, findPlan, findSite, type Plan } from "./catalog";
 import { chooseInterfaceShape, interfacesAttribute } from "./interfaces";
 import {
   ApiError,
@@ -18,6 +18,7 @@ import {
   single,
   attributesOf,
   fieldError,
+  Decimal,
 } from "./http";
 import { timestamp } from "./ids";
 import { param, route, type Ctx, type Route } from "./router";
@@ -89,10 +90,10 @@ export function serverData(store: Store, server: ServerRec, status: string): Rec
       locked: server.locked,
       rescue_allowed: os.features.rescue,
       primary_ipv4: server.primaryIpv4,
-      primary_ipv6: server.primaryIpv6,
+      ...(server.primaryIpv6 !== undefined ? { primary_ipv6: server.primaryIpv6 } : {}),
       created_at: server.createdAt,
       scheduled_deletion_at: null,
-      price: billingPrice(plan, site, server.billing),
+      price: new Decimal(billingPrice(plan, site, server.billing)),
       tags: store.tagIncludes(server.tags),
       plan: planInclude(server),
       operating_system: {
@@ -117,13 +118,22 @@ function resolveProject(store: Store, idOrSlug: string): ProjectRec {
   return p;
 }
 
+/**
+ * hourly and monthly for on-demand projects, yearly for reserved ones (the spec's create-server
+ * `billing`; latitude-api.md §4, §19). The error code and text are not recorded.
+ */
+function requireBillingFits(billing: Billing, project: ProjectRec): void {
+  const allowed: readonly Billing[] = project.provisioningType === "reserved" ? ["yearly"] : ["hourly", "monthly"];
+  if (!allowed.includes(billing)) {
+    throw invalid("billing", `${billing} billing is not available in ${project.provisioningType} project ${project.slug}; it takes ${allowed.join(" or ")}`);
+  }
+}
+
 function checkBilling(value: string | undefined, project: ProjectRec): Billing | undefined {
   if (value === undefined) return undefined;
   const billing = BILLINGS.find((b) => b === value);
   if (!billing) throw invalid("billing", "must be one of: hourly, monthly, yearly");
-  if (billing === "yearly" && project.provisioningType !== "reserved") {
-    throw invalid("billing", "yearly billing is only available for reserved projects");
-  }
+  requireBillingFits(billing, project);
   return billing;
 }
 
@@ -180,7 +190,7 @@ function createServer(ctx: Ctx): ReturnType<typeof single> {
     ...(osSlug === "ipxe" && ipxe !== undefined ? { ipxe } : {}),
     billing,
     primaryIpv4: store.addresses.next(),
-    primaryIpv6: site.ipv6 ? `2001:db8:${store.rng.int(1, 0xfff).toString(16)}::${store.servers.size + 2}` : null,
+    ...(site.ipv6 ? { primaryIpv6: `2001:db8:${store.rng.int(1, 0xfff).toString(16)}::${store.servers.size + 2}` } : {}),
     tags: [],
     sshKeys,
     locked: false,
@@ -195,11 +205,19 @@ function createServer(ctx: Ctx): ReturnType<typeof single> {
 
 const SERVER_FILTERS = ["project", "region", "hostname", "label", "status", "plan", "gpu", "ram", "disk", "created_at_gte", "created_at_lte", "tags"];
 
+/** Live servers (their status read as a GET would), then deleted ones still listed (their last status). */
+function listed(ctx: Ctx): Array<{ s: ServerRec; status: () => string }> {
+  const now = Date.now();
+  const ghosts = ctx.store.deletedServers;
+  for (const [id, g] of ghosts) if (g.listedUntil <= now) ghosts.delete(id);
+  return [...[...ctx.store.servers.values()].map((s) => ({ s, status: () => ctx.lifecycle.observe(s) })), ...[...ghosts.values()].map((g) => ({ s: g.server, status: () => g.status }))];
+}
+
 function listServers(ctx: Ctx): ReturnType<typeof listReply> {
   const f = parseFilters(ctx.query, { filters: SERVER_FILTERS, paged: true });
   const store = ctx.store;
   const rows: Array<Record<string, unknown>> = [];
-  for (const s of store.servers.values()) {
+  for (const { s, status: statusOf } of listed(ctx)) {
     const plan = planOf(s);
     const project = store.projects.get(s.project);
     const ok =
@@ -210,12 +228,13 @@ function listServers(ctx: Ctx): ReturnType<typeof listReply> {
       filterHolds(f, "plan", (op, v) => matchString(s.plan, op, v)) &&
       filterHolds(f, "gpu", (_op, v) => parseBool(v, "filter[gpu]") === (plan.gpu !== undefined)) &&
       filterHolds(f, "ram", (op, v) => matchNumber(plan.ramGb, op, v)) &&
+      filterHolds(f, "disk", (op, v) => matchNumber(diskGb(plan), op, v)) &&
       filterHolds(f, "created_at_gte", (_op, v) => s.createdAt >= v) &&
       filterHolds(f, "created_at_lte", (_op, v) => s.createdAt <= v) &&
       filterHolds(f, "tags", (_op, v) => v.split(",").every((t) => s.tags.includes(t.trim())));
     if (!ok) continue;
     // Polling by list sees the same stale status as polling by id.
-    const status = ctx.lifecycle.observe(s);
+    const status = statusOf();
     if (!filterHolds(f, "status", (op, v) => matchString(status, op, v))) continue;
     rows.push(serverData(store, s, status));
   }
@@ -233,6 +252,8 @@ function updateServer(ctx: Ctx): ReturnType<typeof single> {
   const project = projectRef !== undefined ? resolveProject(store, projectRef) : store.projects.get(server.project);
   if (!project) throw new Error(`server ${server.id} has no project`);
   const billing = checkBilling(optString(attrs, "billing"), project);
+  // A move keeps the billing, which must suit the new project too.
+  if (billing === undefined && projectRef !== undefined) requireBillingFits(server.billing, project);
   if (billing !== undefined && BILLINGS.indexOf(billing) < BILLINGS.indexOf(server.billing)) {
     // The real code for a downgrade is not recorded; 422 is the reference's assumption.
     throw new ApiError(422, [fieldError("billing", `billing can only be upgraded (hourly → monthly → yearly); it is ${server.billing}`)]);
@@ -257,7 +278,12 @@ export const serverRoutes: Route[] = [
   route("DELETE", "/servers/:id", async (ctx) => {
     const server = serverOr404(ctx.store, param(ctx, 0));
     if (server.locked) throw locked();
+    const last = server.stale?.status ?? server.status;
     await ctx.lifecycle.removeServer(server.id);
+    // GET answers 404 at once (recorded, §8.2); how long lists still show the server is not
+    // recorded (§19), so a knob decides, and no `deleting` status is made up for it.
+    const ms = ctx.knobs.deletedServerListedMs;
+    if (ms > 0) ctx.store.deletedServers.set(server.id, { server, status: last, listedUntil: Date.now() + ms });
     return { status: 204 };
   }),
 ];

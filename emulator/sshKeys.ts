@@ -17,6 +17,7 @@ import {
 import { timestamp } from "./ids";
 import { param, route, type Ctx, type Route } from "./router";
 import { USER, type SshKeyRec, type Store } from "./store";
+import type { Knobs } from "./types";
 
 const KEY_TYPE = /^(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com)$/;
 
@@ -33,8 +34,14 @@ export function fingerprint(publicKey: string): string | undefined {
   return hex.match(/../g)?.join(":");
 }
 
-function sshKeyData(store: Store, k: SshKeyRec): Record<string, unknown> {
+/**
+ * Knob sshKeyProject: "absent" (default) answers without `project`, as every recorded SSH key
+ * answer (latitude-api.md §19); "embedded" with it, as the spec's ssh_key_data has it (`{}` for a
+ * team key, §9). Filters by project work either way.
+ */
+function sshKeyData(store: Store, knobs: Knobs, k: SshKeyRec): Record<string, unknown> {
   const project = k.project ? store.projects.get(k.project) : undefined;
+  const embedded = knobs.sshKeyProject === "embedded" ? { project: project ? store.projectInclude(project) : {} } : {};
   return {
     id: k.id,
     type: "ssh_keys",
@@ -43,8 +50,7 @@ function sshKeyData(store: Store, k: SshKeyRec): Record<string, unknown> {
       public_key: k.publicKey,
       fingerprint: k.fingerprint,
       tags: store.tagIncludes(k.tags),
-      // `{}` when the key is team-scoped, as recorded.
-      project: project ? store.projectInclude(project) : {},
+      ...embedded,
       user: USER,
       created_at: k.createdAt,
       updated_at: k.updatedAt,
@@ -84,7 +90,7 @@ function createKey(ctx: Ctx): ReturnType<typeof single> {
     updatedAt: now,
   };
   store.sshKeys.set(key.id, key);
-  return single(sshKeyData(store, key), 201);
+  return single(sshKeyData(store, ctx.knobs, key), 201);
 }
 
 function listKeys(ctx: Ctx): ReturnType<typeof listReply> {
@@ -102,7 +108,7 @@ function listKeys(ctx: Ctx): ReturnType<typeof listReply> {
         filterHolds(f, "tags", (_op, v) => v.split(",").every((t) => k.tags.includes(t.trim())))
       );
     })
-    .map((k) => sshKeyData(store, k));
+    .map((k) => sshKeyData(store, ctx.knobs, k));
   return listReply(rows, ctx.query, { paged: true });
 }
 
@@ -120,13 +126,13 @@ function updateKey(ctx: Ctx): ReturnType<typeof single> {
   if (name !== undefined) key.name = name;
   if (tagIds !== undefined) key.tags = tagIds;
   store.touch(key);
-  return single(sshKeyData(store, key));
+  return single(sshKeyData(store, ctx.knobs, key));
 }
 
 export const sshKeyRoutes: Route[] = [
   route("POST", "/ssh_keys", createKey),
   route("GET", "/ssh_keys", listKeys),
-  route("GET", "/ssh_keys/:id", (ctx) => single(sshKeyData(ctx.store, keyOr404(ctx.store, param(ctx, 0))))),
+  route("GET", "/ssh_keys/:id", (ctx) => single(sshKeyData(ctx.store, ctx.knobs, keyOr404(ctx.store, param(ctx, 0))))),
   route("PATCH", "/ssh_keys/:id", updateKey),
   route("DELETE", "/ssh_keys/:id", (ctx) => {
     const key = keyOr404(ctx.store, param(ctx, 0));

@@ -15,6 +15,8 @@ export interface ProjectRec {
   environment: string | null;
   bandwidthAlert: boolean;
   tags: string[];
+  /** `billing.subscription_id`: a string in every recorded answer (`sub_…`; latitude-api.md §19). */
+  subscriptionId: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -33,7 +35,8 @@ export interface ServerRec {
   ipxe?: string;
   billing: "hourly" | "monthly" | "yearly";
   primaryIpv4: string;
-  primaryIpv6: string | null;
+  /** Undefined where the site gives none: the attribute is then absent, as recorded for SAO (§8.2). */
+  primaryIpv6?: string;
   tags: string[];
   sshKeys: string[];
   locked: boolean;
@@ -70,7 +73,13 @@ export interface VlanRec {
   project: string;
   description: string;
   tags: string[];
-  createdAt: string;
+}
+
+/** A server deleted through the API that lists still show, with its last status (knob deletedServerListedMs). */
+export interface DeletedServer {
+  server: ServerRec;
+  status: string;
+  listedUntil: number;
 }
 
 export interface AssignmentRec {
@@ -119,6 +128,8 @@ export class AddressPool {
 export class Store {
   readonly projects = new Map<string, ProjectRec>();
   readonly servers = new Map<string, ServerRec>();
+  /** Gone for GET/PATCH/DELETE (404), still in GET /servers for a while. */
+  readonly deletedServers = new Map<string, DeletedServer>();
   readonly sshKeys = new Map<string, SshKeyRec>();
   readonly tags = new Map<string, TagRec>();
   readonly vlans = new Map<string, VlanRec>();
@@ -147,10 +158,14 @@ export class Store {
     return p;
   }
 
-  /** Validates tag ids for a PATCH that replaces a tag set (422 on an unknown id). */
+  /**
+   * Validates tag ids for a PATCH that replaces a tag set (422 on an unknown id). An empty string
+   * is dropped: `tags: [""]` answered 200 with `tags: []` for servers, SSH keys and VLANs (§19).
+   */
   checkTags(ids: readonly string[]): string[] {
-    for (const id of ids) if (!this.tags.has(id)) throw invalid("tags", `tag ${id} does not exist`);
-    return [...new Set(ids)];
+    const real = ids.filter((id) => id !== "");
+    for (const id of real) if (!this.tags.has(id)) throw invalid("tags", `tag ${id} does not exist`);
+    return [...new Set(real)];
   }
 
   tagIncludes(ids: readonly string[]): Array<{ id: string; name: string; description: string | null; color: string }> {
@@ -166,23 +181,24 @@ export class Store {
     return { servers: count(this.servers), vlans: count(this.vlans), ip_addresses: 0, prefixes: 0, databases: 0, storages: 0, virtual_machines: 0 };
   }
 
-  /** The project as embedded in servers, VLANs and SSH keys. */
+  /**
+   * The project as embedded in servers (and SSH keys when knob sshKeyProject is "embedded"). The
+   * recorded embeds carry no created_at/updated_at; billing type and method were "Normal" for
+   * on-demand and reserved projects alike (recorded servers, 2024–2025; latitude-api.md §4).
+   */
   projectInclude(p: ProjectRec): Record<string, unknown> {
-    const billingType = p.provisioningType === "reserved" ? "Yearly" : "Normal";
     return {
       id: p.id,
       name: p.name,
       slug: p.slug,
       description: p.description === "" ? null : p.description,
-      billing_type: billingType,
+      billing_type: "Normal",
       billing_method: "Normal",
       bandwidth_alert: p.bandwidthAlert,
       environment: p.environment,
       provisioning_type: p.provisioningType,
-      billing: { subscription_id: null, type: billingType, method: "Normal" },
+      billing: { subscription_id: p.subscriptionId, type: "Normal", method: "Normal" },
       stats: this.projectStats(p.id),
-      created_at: p.createdAt,
-      updated_at: p.updatedAt,
     };
   }
 

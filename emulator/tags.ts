@@ -1,11 +1,14 @@
 // /tags: team tags. No paging, no single GET (read by listing), unique names.
-import { attributesOf, invalid, notFound, optString, parseFilters, requireFields, single } from "./http";
+import { attributesOf, invalid, notFound, optString, parseFilters, requireFields, type Reply } from "./http";
 import { param, route, type Ctx, type Route } from "./router";
 import { slugify, TEAM, type Store, type TagRec } from "./store";
 
 function tagData(t: TagRec): Record<string, unknown> {
   return { id: t.id, type: "tags", attributes: { name: t.name, slug: t.slug, description: t.description, color: t.color, team: TEAM } };
 }
+
+/** Tag create and PATCH answers carry no `meta` in the recordings (latitude-api.md §1.1). */
+const tagReply = (t: TagRec, status: number): Reply => ({ status, body: { data: tagData(t) } });
 
 function tagOr404(store: Store, id: string): TagRec {
   const t = store.tags.get(id);
@@ -38,7 +41,7 @@ function readFields(attrs: Record<string, unknown>): { name?: string; descriptio
   };
 }
 
-function createTag(ctx: Ctx): ReturnType<typeof single> {
+function createTag(ctx: Ctx): Reply {
   const attrs = attributesOf(ctx.body);
   requireFields(attrs, ["name"]);
   const store = ctx.store;
@@ -54,10 +57,10 @@ function createTag(ctx: Ctx): ReturnType<typeof single> {
     color: fields.color ?? "#ffffff",
   };
   store.tags.set(tag.id, tag);
-  return single(tagData(tag), 201);
+  return tagReply(tag, 201);
 }
 
-function updateTag(ctx: Ctx): ReturnType<typeof single> {
+function updateTag(ctx: Ctx): Reply {
   const store = ctx.store;
   const tag = tagOr404(store, param(ctx, 0));
   const fields = readFields(attributesOf(ctx.body));
@@ -68,7 +71,7 @@ function updateTag(ctx: Ctx): ReturnType<typeof single> {
   }
   if (fields.description !== undefined) tag.description = fields.description;
   if (fields.color !== undefined) tag.color = fields.color;
-  return single(tagData(tag));
+  return tagReply(tag, 200);
 }
 
 function deleteTag(ctx: Ctx): { status: number } {
@@ -82,7 +85,7 @@ function deleteTag(ctx: Ctx): { status: number } {
 
 export const tagRoutes: Route[] = [
   route("GET", "/tags", (ctx) => {
-    // No filters and no paging: page params are ignored, as the spec declares none.
+    // No filters and no paging (the spec declares none): either is a 400.
     parseFilters(ctx.query, { filters: [], paged: false });
     // `meta` is absent on this list in recordings.
     return { status: 200, body: { data: [...ctx.store.tags.values()].map(tagData) } };

@@ -16,7 +16,6 @@ import {
   requireFields,
   single,
 } from "./http";
-import { timestamp } from "./ids";
 import { param, route, type Ctx, type Route } from "./router";
 import { regionInclude, type AssignmentRec, type Store, type VlanRec } from "./store";
 
@@ -29,29 +28,36 @@ function vlanOr404(store: Store, id: string): VlanRec {
   return v;
 }
 
-/** Read shape: region/project/assignments_count, no name/site (unlike the create response). */
+/**
+ * Read shape (GET one, list): region and assignments_count, no name/site, and no project or
+ * created_at, which no recorded answer carries (latitude-api.md §11 read column, §19).
+ */
 function vlanData(store: Store, v: VlanRec): Record<string, unknown> {
   const site = findSite(v.site);
-  const project = store.projects.get(v.project);
   if (!site) throw new Error(`VLAN ${v.id} has unknown site ${v.site}`);
   return {
     id: v.id,
     type: "virtual_networks",
     attributes: {
+      tags: store.tagIncludes(v.tags),
       vid: v.vid,
       description: v.description,
       region: regionInclude(site),
-      project: project ? store.projectInclude(project) : {},
       assignments_count: [...store.assignments.values()].filter((a) => a.vlan === v.id).length,
-      tags: store.tagIncludes(v.tags),
-      created_at: v.createdAt,
     },
   };
 }
 
+/** Write shape (create and PATCH answers, both recorded): name "SITE-VID" and site, no region. */
+function vlanWritten(store: Store, v: VlanRec): Record<string, unknown> {
+  const attributes = { tags: store.tagIncludes(v.tags), vid: v.vid, name: `${v.site}-${v.vid}`, description: v.description, site: v.site };
+  return { id: v.id, type: "virtual_networks", attributes };
+}
+
 function createVlan(ctx: Ctx): ReturnType<typeof single> {
   const attrs = attributesOf(ctx.body);
-  requireFields(attrs, ["site", "project"]);
+  // The spec requires description (and every recorded client sends it).
+  requireFields(attrs, ["description", "site", "project"]);
   const store = ctx.store;
   const siteSlug = optString(attrs, "site") ?? "";
   const site = findSite(siteSlug);
@@ -70,11 +76,9 @@ function createVlan(ctx: Ctx): ReturnType<typeof single> {
     project: project.id,
     description: optString(attrs, "description") ?? "",
     tags: [],
-    createdAt: timestamp(),
   };
   store.vlans.set(vlan.id, vlan);
-  const attributes = { vid, name: `${site.slug}-${vid}`, description: vlan.description, site: site.slug, tags: [] };
-  return single({ id: vlan.id, type: "virtual_networks", attributes }, 201);
+  return single(vlanWritten(store, vlan), 201);
 }
 
 function listVlans(ctx: Ctx): ReturnType<typeof listReply> {
@@ -102,7 +106,7 @@ function updateVlan(ctx: Ctx): ReturnType<typeof single> {
   const tagIds = tags !== undefined ? store.checkTags(tags) : undefined;
   if (description !== undefined) vlan.description = description;
   if (tagIds !== undefined) vlan.tags = tagIds;
-  return single(vlanData(store, vlan));
+  return single(vlanWritten(store, vlan));
 }
 
 function deleteVlan(ctx: Ctx): { status: number } {

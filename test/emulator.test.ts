@@ -38,10 +38,14 @@ describe("transport, auth and errors", () => {
   afterAll(() => emu.close());
 
   it("accepts the raw key and Bearer, refuses missing or unknown keys with 401 errors", async () => {
+    // The raw key is what Latitude's generated clients send; Bearer what its docs show (§1).
     const raw = await fetch(`${emu.url}/regions`, { headers: { Authorization: "good-key" } });
     expect(raw.status).toBe(200);
     expect(raw.headers.get("content-type")).toBe("application/vnd.api+json; charset=utf-8");
     expect(raw.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await fetch(`${emu.url}/regions`, { headers: { Authorization: "Bearer good-key" } })).status).toBe(200);
+    expect((await fetch(`${emu.url}/regions`)).status).toBe(401);
+    expect((await fetch(`${emu.url}/regions`, { headers: { Authorization: "Bearer " } })).status).toBe(401);
     expect((await apiClient(emu.url, "good-key").get("/regions")).status).toBe(200);
     for (const api of [apiClient(emu.url, null), apiClient(emu.url, "bad-key")]) {
       const r = await api.get("/regions");
@@ -50,13 +54,17 @@ describe("transport, auth and errors", () => {
     }
   });
 
-  it("answers 404 with the recorded body, 400 on malformed JSON, and has no GET /projects/{id}", async () => {
+  it("answers 404 with the recorded body, 400 on malformed JSON, and GET /projects/{id or slug} with the project", async () => {
     const api = apiClient(emu.url, "good-key");
     expect((await api.get("/servers/sv_doesnotexist1")).body).toEqual(NOT_FOUND);
     const project = await newProject(api, "Transport");
-    const byId = await api.get(`/projects/${project}`);
-    expect(byId.status).toBe(404);
-    expect(byId.body).toEqual(NOT_FOUND);
+    // Not in the spec; answered 200 in the 2024 recordings (latitude-api.md §19).
+    for (const ref of [project, "transport"]) {
+      const one = await api.get(`/projects/${ref}`);
+      expect(one.status).toBe(200);
+      expect(one.body.data).toMatchObject({ id: project, type: "projects", attributes: { slug: "transport", description: null } });
+    }
+    expect((await api.get("/projects/no-such-project")).body).toEqual(NOT_FOUND);
     const bad = await api.request("POST", "/projects", { body: "{not json", headers: { "Content-Type": "application/vnd.api+json" } });
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0].code).toBe("VALIDATION_ERROR");
@@ -87,6 +95,7 @@ describe("catalogue and lists", () => {
     expect(pluck(small.body.data, "slug")).toEqual(SITE_SLUGS.slice(21, 28));
     expect(small.body.meta).toEqual({ stats: { total: { count: SITE_SLUGS.length } } });
     expect((await api.get("/regions?page[size]=0")).status).toBe(400);
+    expect(pluck((await api.get("/regions?filter[slug]=SAO")).body.data, "slug")).toEqual(["SAO"]);
   });
 
   it("rejects unknown filters with 400 and source.parameter", async () => {
@@ -106,6 +115,9 @@ describe("catalogue and lists", () => {
     expect(us.locations.in_stock).toContain("MIA2");
     expect(us.locations.in_stock).not.toContain("DAL");
     expect(us.pricing.USD).toEqual({ hour: 0.2, month: 139, year: 1223 });
+    // Written as decimals even when whole, as recorded (`"month":153.0`; §19).
+    const text = await (await fetch(`${emu.url}/plans?filter[slug]=c2-small-x86`, { headers: { Authorization: "k" } })).text();
+    expect(text).toContain('"USD":{"hour":0.2,"month":139.0,"year":1223.0}');
     const brazil = findBy(plan.attributes.regions, "name", "Brazil");
     expect(brazil.pricing.USD.hour).toBe(0.22);
     expect((await api.get("/plans?filter[slug]=c2-small-x86&filter[location]=DAL&filter[in_stock]=true")).body.data).toHaveLength(0);
@@ -114,6 +126,8 @@ describe("catalogue and lists", () => {
     expect(gpu).toContain("g3-l40s-large");
     expect(gpu).not.toContain("c2-small-x86");
     expect((await api.get("/plans")).body.data).toHaveLength(PLAN_SLUGS.length);
+    // The spec gives GET /plans and GET /tags no page params: refused like an unknown filter.
+    for (const path of ["/plans?page[size]=2", "/tags?page[number]=1"]) expect((await api.get(path)).body.errors[0]).toMatchObject({ code: "VALIDATION_ERROR", status: "400" });
   });
 
   it("lists operating systems with ipxe having every feature false", async () => {
@@ -139,7 +153,9 @@ describe("projects, SSH keys and tags", () => {
     const r = await api.post("/projects", doc("projects", { name: "Bailey and Sons", provisioning_type: "on_demand" }));
     expect(r.status).toBe(201);
     expect(r.body.data.id).toMatch(/^proj_[0-9A-Za-z]{13}$/);
-    expect(r.body.data.attributes).toMatchObject({ slug: "bailey-and-sons", description: "", provisioning_type: "on_demand" });
+    expect(r.body.data.attributes).toMatchObject({ slug: "bailey-and-sons", description: "", provisioning_type: "on_demand", billing_type: "Normal" });
+    // A string in every recorded answer (latitude-api.md §19), never null.
+    expect(r.body.data.attributes.billing.subscription_id).toMatch(/^sub_[0-9A-Za-z]{24}$/);
     expect((await api.post("/projects", doc("projects", { name: "Bailey and Sons", provisioning_type: "reserved" }))).status).toBe(422);
     const missing = await api.post("/projects", doc("projects", { name: "No Type" }));
     expect(missing.body.errors[0]).toMatchObject({ detail: "must be filled", source: { pointer: "/data/attributes/provisioning_type" } });
@@ -165,7 +181,12 @@ describe("projects, SSH keys and tags", () => {
     expect(r.body.data.attributes.fingerprint).toBe(expected);
     expect(r.body.data.id).toMatch(/^ssh_/);
     const team = await api.post("/ssh_keys", doc("ssh_keys", { name: "team", public_key: sshPublicKey().line }));
-    expect(team.body.data.attributes.project).toEqual({});
+    const tag = (await api.post("/tags", doc("tags", { name: "key-tag" }))).body.data.id;
+    const tagged = await api.patch(`/ssh_keys/${team.body.data.id}`, doc("ssh_keys", { tags: [tag] }, team.body.data.id));
+    expect(tagged.body.data.attributes.tags).toMatchObject([{ id: tag }]);
+    // Recorded: `tags: [""]` answers 200 and clears the set (latitude-api.md §19).
+    const cleared = await api.patch(`/ssh_keys/${team.body.data.id}`, doc("ssh_keys", { name: "team", tags: [""] }, team.body.data.id));
+    expect([cleared.status, cleared.body.data.attributes.tags]).toEqual([200, []]);
     expect(pluck((await api.get("/ssh_keys?filter[scope]=team")).body.data)).toEqual([team.body.data.id]);
     expect(pluck((await api.get(`/ssh_keys?filter[project]=${project}`)).body.data)).toEqual([r.body.data.id]);
     expect((await api.post("/ssh_keys", doc("ssh_keys", { name: "x", public_key: "ssh-ed25519 not-base64!" }))).status).toBe(422);
@@ -222,6 +243,12 @@ describe("servers", () => {
     const reserved = await newProject(api, "Reserved", "reserved");
     const yearly = await api.post("/servers", doc("servers", { ...serverAttrs(reserved), billing: undefined }));
     expect(yearly.body.data.attributes.plan.billing).toBe("yearly");
+    // hourly and monthly are for on-demand projects only (the spec's create-server billing; §4).
+    for (const billing of ["hourly", "monthly"]) {
+      const refused = await api.post("/servers", doc("servers", serverAttrs(reserved, { billing })));
+      expect(refused.status).toBe(422);
+      expect(refused.body.errors[0]).toMatchObject({ code: "VALIDATION_ERROR", status: "422", source: { pointer: "/data/attributes/billing" } });
+    }
     await api.del(`/servers/${yearly.body.data.id}`);
   });
 
@@ -238,11 +265,15 @@ describe("servers", () => {
     await untilStatus(api, d.id, "on");
     const full = (await api.get(`/servers/${d.id}`)).body.data.attributes;
     expect(full).toMatchObject({ hostname: "Full-1", locked: false, price: 139, region: { site: { slug: "MIA2" } }, project: { id: project, slug: "servers" }, tags: [] });
+    expect(full.project).not.toHaveProperty("created_at");
     expect(full.operating_system.slug).toBe("ubuntu_24_04_x64_lts");
-    expect(full.primary_ipv6).not.toBeNull();
+    expect(full.primary_ipv6).toMatch(/^2001:db8:/);
     expect(full.created_at).toMatch(/\+00:00$/);
+    // Prices are written as decimals even when whole, as the API writes them (§19).
+    expect(await (await fetch(`${emu.url}/servers/${d.id}`, { headers: { Authorization: "k" } })).text()).toContain('"price":139.0,');
+    // SAO servers carry no primary_ipv6 at all in the recordings (§8.2).
     const sao = await newServer(api, project, { site: "SAO", hostname: "sao-1" });
-    expect((await api.get(`/servers/${sao}`)).body.data.attributes.primary_ipv6).toBeNull();
+    expect((await api.get(`/servers/${sao}`)).body.data.attributes).not.toHaveProperty("primary_ipv6");
     const ips = emu.servers().map((s) => s.primaryIpv4);
     expect(new Set(ips).size).toBe(ips.length);
   });
@@ -276,6 +307,14 @@ describe("servers", () => {
     expect((await api.patch(`/servers/${id}`, doc("servers", { tags: ["tag_nope"] }, id))).status).toBe(422);
     expect(pluck((await api.get(`/servers?filter[tags]=${tag}`)).body.data)).toEqual([id]);
     expect(emu.servers().find((s) => s.id === id)).toMatchObject({ hostname: "patched", tags: [tag], project: other, billing: "monthly" });
+    // A reserved project takes yearly billing only, also through a PATCH (§4, §19).
+    const reserved = await newProject(api, "Reserved Target", "reserved");
+    const moved = await api.patch(`/servers/${id}`, doc("servers", { project: reserved }, id));
+    expect([moved.status, moved.body.errors[0].source.pointer]).toEqual([422, "/data/attributes/billing"]);
+    expect((await api.patch(`/servers/${id}`, doc("servers", { project: reserved, billing: "yearly" }, id))).body.data.attributes).toMatchObject({ plan: { billing: "yearly" }, project: { id: reserved } });
+    // Recorded: `tags: [""]` answers 200 and clears the set (§19).
+    const cleared = await api.patch(`/servers/${id}`, doc("servers", { tags: [""] }, id));
+    expect([cleared.status, cleared.body.data.attributes.tags]).toEqual([200, []]);
   });
 
   it("locks (423 with the recorded body), power actions, rescue mode", async () => {
@@ -300,7 +339,7 @@ describe("servers", () => {
     const rescue = await api.post(`/servers/${id}/rescue_mode`);
     expect([rescue.status, rescue.body]).toEqual([201, { meta: {} }]);
     expect(await statusOf(api, id)).toBe("rescue_mode");
-    expect((await api.post(`/servers/${id}/reinstall`)).body.errors[0].code).toBe("SERVER_IN_RESCUE_MODE");
+    expect((await api.post(`/servers/${id}/reinstall`, doc("reinstalls", {}))).body.errors[0].code).toBe("SERVER_IN_RESCUE_MODE");
     const exit = await api.post(`/servers/${id}/exit_rescue_mode`);
     expect([exit.status, exit.body]).toEqual([200, { meta: {} }]);
     expect(await statusOf(api, id)).toBe("on");

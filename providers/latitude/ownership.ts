@@ -44,9 +44,13 @@ export interface Owner {
 
 type Verdict = { kind: "ours" } | { kind: "untagged" } | { kind: "foreign"; tag: EmbeddedTag; identity: string };
 
-function verdictOf(candidate: AdoptionCandidate, identity: string): Verdict {
-  const marked = (candidate.tags ?? []).map((tag) => ({ tag, identity: identityIn(tag.description) })).filter((t) => t.identity !== undefined);
-  if (marked.some((t) => t.identity === identity.toLowerCase())) return { kind: "ours" };
+function verdictOf(candidate: AdoptionCandidate, owner: Pick<Owner, "identity" | "tagIds">): Verdict {
+  const tags = candidate.tags ?? [];
+  // The stack's own tag (by id) is ours even where an answer embeds it without its description:
+  // the Tag provider took that tag only because its description names this identity.
+  if (tags.some((tag) => owner.tagIds.includes(tag.id))) return { kind: "ours" };
+  const marked = tags.map((tag) => ({ tag, identity: identityIn(tag.description) })).filter((t) => t.identity !== undefined);
+  if (marked.some((t) => t.identity === owner.identity.toLowerCase())) return { kind: "ours" };
   const foreign = marked[0];
   return foreign ? { kind: "foreign", tag: foreign.tag, identity: foreign.identity! } : { kind: "untagged" };
 }
@@ -64,7 +68,7 @@ async function projectIsOurs(client: LatitudeClient, projectId: string | undefin
  */
 export async function adoptable<T extends AdoptionCandidate>(client: LatitudeClient, candidates: readonly T[], owner: Owner): Promise<T | undefined> {
   if (candidates.length === 0) return undefined;
-  const judged = candidates.map((candidate) => ({ candidate, verdict: verdictOf(candidate, owner.identity) }));
+  const judged = candidates.map((candidate) => ({ candidate, verdict: verdictOf(candidate, owner) }));
   const ours = judged.find((j) => j.verdict.kind === "ours");
   if (ours) return ours.candidate;
   const untagged = judged.find((j) => j.verdict.kind === "untagged");

@@ -5,6 +5,7 @@
 // This object is serialized into state: dependencies are local modules or require()d inside.
 import type * as pulumi from "@pulumi/pulumi";
 import type { LatitudeClient } from "./client";
+import { stillExisting } from "./deletions";
 import { isLatitudeApiError, isUnknownOutcome } from "./errors";
 import { errorText, providerClient, rememberProviderConfig, withEncodableOutputs } from "./providerRuntime";
 import type { Project } from "./schemas";
@@ -16,6 +17,10 @@ export const PROVISIONING_TYPES: readonly ProvisioningType[] = ["on_demand", "re
 export const PROJECT_ENVIRONMENTS: readonly ProjectEnvironment[] = ["Development", "Staging", "Production"];
 /** The stack config key that chooses between creating and adopting a project. */
 export const PROJECT_CONFIG_KEY = "cto-metal:project";
+/** How long a project delete waits for servers deleted a moment ago to leave Latitude's lists. */
+export const PROJECT_DELETE_TIMEOUT_SECONDS = 300;
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface ProjectInputs {
   /** Bumped with the provider code, so the engine stores the new code in state. */
@@ -91,6 +96,17 @@ async function adoptOrCreate(client: LatitudeClient, inputs: ProjectInputs): Pro
     }
     throw error;
   }
+}
+
+/**
+ * Why a project delete was refused (422), as its server list tells: servers that still exist, or
+ * only servers already deleted that the list still shows (how long it does is unrecorded:
+ * latitude-api.md §19), which is worth waiting for, since server deletes do not wait for it.
+ */
+async function serversLeft(client: LatitudeClient, projectId: string): Promise<{ live: string[]; deletedButListed: number }> {
+  const listed = await client.listServers({ project: projectId });
+  const live = await stillExisting("server", listed, (id) => client.getServer(id));
+  return { live: live.map((server) => `${server.id} (${server.hostname ?? "no hostname"})`), deletedButListed: listed.length - live.length };
 }
 
 function outputsOf(inputs: ProjectInputs, project: Project): ProjectOutputs {
@@ -175,14 +191,28 @@ export const projectProvider: pulumi.dynamic.ResourceProvider<ProjectInputs, Pro
   },
 
   async delete(id: string, props: ProjectOutputs): Promise<void> {
-    try {
-      // false (404) means already gone, which is what we wanted.
-      await providerClient().deleteProject(id);
-    } catch (error) {
-      if (isLatitudeApiError(error, 422)) {
-        throw new Error(`Latitude project ${props.slug} cannot be deleted yet: ${errorText(error)}; delete what is left in it (servers, VMs) and run the command again`);
+    const client = providerClient();
+    const deadline = Date.now() + PROJECT_DELETE_TIMEOUT_SECONDS * 1000;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        // false (404) means already gone, which is what we wanted.
+        await client.deleteProject(id);
+        return;
+      } catch (error) {
+        if (!isLatitudeApiError(error, 422)) throw error;
+        const left = await serversLeft(client, id);
+        const retry = left.live.length === 0 && left.deletedButListed > 0 && Date.now() < deadline;
+        if (!retry) {
+          const what =
+            left.live.length > 0
+              ? `it still holds server(s) ${left.live.join(", ")}: delete them`
+              : left.deletedButListed > 0
+                ? `${left.deletedButListed} deleted server(s) are still listed in it after ${PROJECT_DELETE_TIMEOUT_SECONDS} s: wait`
+                : "delete what is left in it (servers, VMs)";
+          throw new Error(`Latitude project ${props.slug} cannot be deleted yet: ${errorText(error)}; ${what} and run the command again`);
+        }
+        await sleep(Math.min(30_000, 2000 * attempt));
       }
-      throw error;
     }
   },
 });

@@ -4,7 +4,7 @@ import { serverProvider } from "./serverProvider";
 import type { Billing, ServerInputs, ServerRole } from "./serverTypes";
 
 /** Bump with any change to the Latitude providers' code, so the engine stores the new code. */
-export const LATITUDE_PROVIDER_VERSION = "5";
+export const LATITUDE_PROVIDER_VERSION = "6";
 
 export type ServerArgs = { [K in keyof Omit<ServerInputs, "providerVersion">]: pulumi.Input<ServerInputs[K]> };
 

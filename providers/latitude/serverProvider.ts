@@ -2,10 +2,12 @@
 // (the id is reported even when the deploy fails), a retried create adopts this stack's server
 // instead of buying a second one (never another stack's: ownership.ts), and nothing wipes a
 // server unless the config allowed it (serverDecisions.ts). A replace deletes the old server
-// first (server.ts), so a create never finds, and adopts, the server it replaces.
+// first (server.ts), and a deleted server that lists still show is never a candidate
+// (deletions.ts), so a create never finds, and adopts, the server it replaces.
 // This object is serialized into state: dependencies are local modules or require()d inside.
 import type * as pulumi from "@pulumi/pulumi";
 import type { LatitudeClient } from "./client";
+import { rememberDeleted, stillExisting } from "./deletions";
 import { isLatitudeApiError, isUnknownOutcome } from "./errors";
 import { adoptable } from "./ownership";
 import { errorText, initFailure, providerClient, rememberProviderConfig, withEncodableOutputs } from "./providerRuntime";
@@ -25,13 +27,15 @@ export function adoptableServers(candidates: readonly Server[], inputs: Pick<Ser
 }
 
 /**
- * The server this node may adopt: same hostname, plan and site, and this stack's (its tag, or
- * untagged in a project the stack created: ownership.ts). Hostnames are only names; another
- * stack's server of the same name fails the create, naming it.
+ * The server this node may adopt: same hostname, plan and site, still existing (a server deleted a
+ * moment ago, by this process or another, may stay listed: deletions.ts), and this stack's (its
+ * tag, or untagged in a project the stack created: ownership.ts). Hostnames are only names;
+ * another stack's server of the same name fails the create, naming it.
  */
 async function findAdoptable(client: LatitudeClient, inputs: ServerInputs): Promise<Server | undefined> {
   const listed = await client.listServers({ project: inputs.projectId, hostname: inputs.hostname });
-  const candidates = adoptableServers(listed, inputs)
+  const existing = await stillExisting("server", adoptableServers(listed, inputs), (id) => client.getServer(id));
+  const candidates = existing
     .sort((a, b) => (a.created_at ?? "").localeCompare(b.created_at ?? ""))
     .map((server) => ({ id: server.id, tags: server.tags, server, label: `server ${server.id} (hostname ${server.hostname ?? inputs.hostname}, project ${server.project?.slug ?? inputs.projectId})` }));
   const owner = { subject: `node ${inputs.nodeName} (${inputs.hostname})`, identity: inputs.stackIdentity, projectId: inputs.projectId, stackTag: inputs.stackTag, tagIds: inputs.tagIds, rename: "change cto-metal:hostnamePrefix" };
@@ -271,18 +275,19 @@ export const serverProvider: pulumi.dynamic.ResourceProvider<ServerInputs, Serve
   },
 
   async delete(id: string, props: ServerOutputs): Promise<void> {
-    const client = providerClient();
     try {
-      const existed = await client.deleteServer(id);
-      if (!existed) return;
+      // 204: deleted; 404: gone already. Either way, done: the next GET answers 404 (about 2 s
+      // later in the recordings), while lists may keep showing the server for an unrecorded
+      // while, with any status (latitude-api.md §8.2, §19). Latitude's Terraform provider does not
+      // wait either. Waiting for the list would hold `destroy` (and every delete-first replace)
+      // hostage to that lag; the create that follows a replace skips deleted servers instead.
+      await providerClient().deleteServer(id);
+      rememberDeleted("server", id);
     } catch (error) {
       if (isLatitudeApiError(error, 423)) {
         throw new Error(`server ${id} (${props.hostname}) is locked in Latitude and cannot be deleted; unlock it in the dashboard, then run the command again`);
       }
       throw error;
     }
-    // Gone from the project's list: only then is the deletion done.
-    await client.serverPoller(props.projectId).waitFor(id, (server) => server === undefined, Math.max(60, props.deployTimeoutSeconds) * 1000);
   },
 });
-

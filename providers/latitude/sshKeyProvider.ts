@@ -1,15 +1,17 @@
-// The Latitude SSH key dynamic provider. Key names are not unique in Latitude, so a retried
-// create adopts a key only when scope, name and key material all match (the leftover of an
-// interrupted create) and it is this stack's (ownership.ts); the public key cannot be patched,
-// so changing it replaces the key (delete-first: sshKey.ts).
+// The Latitude SSH key dynamic provider. Key names are not unique in Latitude, so a create adopts
+// an existing key only when it is the same key (name and fingerprint, in the listed scope:
+// sshKeyMatch.ts) and it is this stack's (ownership.ts); the public key cannot be patched, so
+// changing it replaces the key (delete-first: sshKey.ts).
 // This object is serialized into state: dependencies are local modules or require()d inside.
 import type * as pulumi from "@pulumi/pulumi";
 import type { LatitudeClient } from "./client";
 import { isLatitudeApiError, isUnknownOutcome } from "./errors";
-import { adoptable } from "./ownership";
+import { rememberDeleted, stillExisting } from "./deletions";
+import { adoptable, type Owner } from "./ownership";
 import { errorText, providerClient, rememberProviderConfig, withEncodableOutputs } from "./providerRuntime";
 import type { SshKey } from "./schemas";
 import { UNKNOWN } from "./serverDecisions";
+import { isInScope, isSameKey, keyText, md5Fingerprint } from "./sshKeyMatch";
 
 export interface SshKeyInputs {
   /** Bumped with the provider code, so the engine stores the new code in state. */
@@ -38,25 +40,62 @@ function sameIds(a: unknown, b: unknown): boolean {
   const y: unknown = b ?? [];
   return Array.isArray(x) && Array.isArray(y) ? same([...(x as string[])].sort(), [...(y as string[])].sort()) : same(x, y);
 }
-/** Whitespace-insensitive: a trailing newline from a key file is no change. */
-const keyText = (publicKey: string): string => publicKey.trim().split(/\s+/).join(" ");
-/** Type and blob: the key itself, whatever its comment says. */
-const keyMaterial = (publicKey: string): string => keyText(publicKey).split(" ").slice(0, 2).join(" ");
 const tagIdsOf = (key: SshKey): string[] => (key.tags ?? []).map((tag) => tag.id);
 
-/** Keys in the same scope as the inputs: this project's, or the team's unbound keys. */
-async function keysInScope(client: LatitudeClient, projectId: string | undefined): Promise<SshKey[]> {
-  if (projectId) return (await client.listSshKeys({ project: projectId })).filter((key) => key.project?.id === projectId || key.project?.slug === projectId);
-  return (await client.listSshKeys({ scope: "team" })).filter((key) => !key.project?.id);
+/** How many times a create whose answer was lost looks for the key it made, 1 s, then 2 s apart. */
+const LOOKS_AFTER_LOST_CREATE = 3;
+
+interface KeyCandidate {
+  id: string;
+  label: string;
+  tags: SshKey["tags"];
+  key: SshKey;
 }
 
+/**
+ * Existing keys that are the key the inputs describe: same name and fingerprint, in the same
+ * scope (this project's keys, or the team's unbound ones), and not deleted a moment ago.
+ */
+async function sameKeys(client: LatitudeClient, inputs: SshKeyInputs): Promise<KeyCandidate[]> {
+  const listed = await client.listSshKeys(inputs.projectId ? { project: inputs.projectId } : { scope: "team" });
+  const matching = listed.filter((key) => key.name === inputs.name && isInScope(key, inputs.projectId) && isSameKey(key, inputs.publicKey));
+  const existing = await stillExisting("sshKey", matching, (id) => client.getSshKey(id));
+  const scope = (key: SshKey): string => key.project?.slug ?? inputs.projectId ?? "none: team-wide";
+  return existing.map((key) => ({ id: key.id, tags: key.tags, key, label: `SSH key ${key.id} (name ${key.name}, project ${scope(key)})` }));
+}
+
+function ownerOf(inputs: SshKeyInputs): Owner {
+  return { subject: `SSH key ${inputs.name}`, identity: inputs.stackIdentity, projectId: inputs.projectId, tagIds: inputs.tagIds ?? [], rename: "rename the key in cto-metal:sshKeys" };
+}
+
+/**
+ * This stack's key among the same keys, undefined when there is none, or an error naming them.
+ * A key of the same material under another name is not a candidate at all: it is someone's key
+ * (often the user's own, registered in the dashboard), and taking it over would rename or retag
+ * it and let `pulumi destroy` delete it. The stack registers its own key beside it (Latitude
+ * allows duplicate keys, latitude-api.md §13). The same name and material without this stack's
+ * tag, outside a project the stack created, is refused by name (ownership.ts): it may be anyone's.
+ */
 async function findOurs(client: LatitudeClient, inputs: SshKeyInputs): Promise<SshKey | undefined> {
-  const material = keyMaterial(inputs.publicKey);
-  const candidates = (await keysInScope(client, inputs.projectId))
-    .filter((key) => key.name === inputs.name && keyMaterial(key.public_key) === material)
-    .map((key) => ({ id: key.id, tags: key.tags, key, label: `SSH key ${key.id} (name ${key.name}, project ${key.project?.slug ?? inputs.projectId ?? "none: team-wide"})` }));
-  const owner = { subject: `SSH key ${inputs.name}`, identity: inputs.stackIdentity, projectId: inputs.projectId, tagIds: inputs.tagIds ?? [], rename: "rename the key in cto-metal:sshKeys" };
-  return (await adoptable(client, candidates, owner))?.key;
+  return (await adoptable(client, await sameKeys(client, inputs), ownerOf(inputs)))?.key;
+}
+
+/**
+ * After a POST whose answer was lost. Nothing matched just before it (findOurs adopts or refuses
+ * any match, and only an empty search reaches the POST), and a POST carries no tags: so a single
+ * untagged match now is the key that POST made, adopted even in a project this stack did not
+ * create. More than one match falls back to the ownership rules.
+ */
+async function findMade(client: LatitudeClient, inputs: SshKeyInputs): Promise<SshKey | undefined> {
+  for (let look = 0; look < LOOKS_AFTER_LOST_CREATE; look++) {
+    if (look > 0) await new Promise((resolve) => setTimeout(resolve, 1000 * look));
+    const candidates = await sameKeys(client, inputs);
+    const only = candidates.length === 1 ? candidates[0] : undefined;
+    if (only && (only.tags ?? []).length === 0) return only.key;
+    const ours = await adoptable(client, candidates, ownerOf(inputs));
+    if (ours) return ours.key;
+  }
+  return undefined;
 }
 
 async function adoptOrCreate(client: LatitudeClient, inputs: SshKeyInputs): Promise<SshKey> {
@@ -67,14 +106,14 @@ async function adoptOrCreate(client: LatitudeClient, inputs: SshKeyInputs): Prom
   } catch (error) {
     if (!(isUnknownOutcome(error))) throw error;
     // The POST may have gone through: look before deciding, never POST twice.
-    const created = await findOurs(client, inputs);
+    const created = await findMade(client, inputs);
     if (created) return created;
     throw new Error(`${errorText(error)}; no SSH key named ${inputs.name} appeared afterwards, so run the command again`);
   }
 }
 
 function outputsOf(inputs: SshKeyInputs, key: SshKey): SshKeyOutputs {
-  return { ...inputs, tagIds: tagIdsOf(key), sshKeyId: key.id, name: key.name, fingerprint: key.fingerprint ?? "" };
+  return { ...inputs, tagIds: tagIdsOf(key), sshKeyId: key.id, name: key.name, fingerprint: key.fingerprint ?? md5Fingerprint(inputs.publicKey) ?? "" };
 }
 
 /** What the change means: replaced (public key, scope) or patched (name, tags). */
@@ -143,5 +182,7 @@ export const sshKeyProvider: pulumi.dynamic.ResourceProvider<SshKeyInputs, SshKe
   async delete(id: string): Promise<void> {
     // The client accepts the 200 {"meta":{}} this route answers; 404 means already gone.
     await providerClient().deleteSshKey(id);
+    // A `pulumi up --replace` creates the same key next: it must not find this one still listed.
+    rememberDeleted("sshKey", id);
   },
 });

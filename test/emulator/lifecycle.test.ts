@@ -110,6 +110,8 @@ describe("Talos port and reinstall", () => {
     expect(await canConnect(ip, talosPort)).toBe(true);
     expect(await canConnect("127.0.0.1", talosPort)).toBe(false);
 
+    // Attributes are optional, the body is not (the spec requires `data`).
+    expect((await api.post(`/servers/${id}/reinstall`)).body.errors[0]).toMatchObject({ code: "VALIDATION_ERROR", status: "400", source: { pointer: "/data" } });
     const re = await api.post(`/servers/${id}/reinstall`, doc("reinstalls", { operating_system: "ipxe", ipxe: "https://example.invalid/boot.ipxe" }));
     expect([re.status, re.body]).toEqual([201, {}]);
     // The old system is still there until the first (stale) poll.
@@ -151,13 +153,18 @@ describe("VLANs and assignments", () => {
     expect(vlan.attributes.vid).toBeLessThanOrEqual(2099);
     expect(vlan.attributes).toMatchObject({ name: `MIA2-${vlan.attributes.vid}`, site: "MIA2", description: "cluster" });
     const read = (await api.get(`/virtual_networks/${vlan.id}`)).body.data.attributes;
-    expect(read).toMatchObject({ vid: vlan.attributes.vid, region: { site: { slug: "MIA2" } }, project: { id: project }, assignments_count: 0 });
-    expect(read).not.toHaveProperty("name");
-    expect(read).not.toHaveProperty("site");
+    // The recorded read shape: no name/site, and no project or created_at (latitude-api.md §19).
+    expect(Object.keys(read).sort()).toEqual(["assignments_count", "description", "region", "tags", "vid"]);
+    expect(read).toMatchObject({ vid: vlan.attributes.vid, region: { site: { slug: "MIA2" } }, assignments_count: 0 });
+    // Filtering by project still works although answers do not name it.
     expect((await api.get(`/virtual_networks?filter[location]=mia2&filter[project]=lifecycle`)).body.data).toHaveLength(1);
+    expect((await api.get(`/virtual_networks?filter[project]=someone-else`)).body.data).toHaveLength(0);
+    const noDescription = await api.post("/virtual_networks", doc("virtual_network", { site: "MIA2", project }));
+    expect(noDescription.status).toBe(422);
+    expect(noDescription.body.errors[0]).toMatchObject({ detail: "must be filled", source: { pointer: "/data/attributes/description" } });
 
     const near = await create(api, project, "near", "ubuntu_24_04_x64_lts");
-    const sao = await api.post("/virtual_networks", doc("virtual_network", { site: "SAO", project }));
+    const sao = await api.post("/virtual_networks", doc("virtual_network", { description: "far", site: "SAO", project }));
     const mismatch = await api.post("/virtual_networks/assignments", doc("virtual_network_assignment", { server_id: near.id, virtual_network_id: sao.body.data.id }));
     expect(mismatch.status).toBe(422);
 
@@ -181,12 +188,15 @@ describe("VLANs and assignments", () => {
     expect((await api.get(`/virtual_networks/${vlan.id}`)).status).toBe(404);
   });
 
-  it("patches VLAN description and tags", async () => {
-    const vlan = (await api.post("/virtual_networks", doc("virtual_network", { site: "ASH", project }))).body.data;
+  it("patches VLAN description and tags, answering in the create shape; tags [\"\"] clears them", async () => {
+    const vlan = (await api.post("/virtual_networks", doc("virtual_network", { description: "ash", site: "ASH", project }))).body.data;
     const tag = (await api.post("/tags", doc("tags", { name: "vlan-tag" }))).body.data.id;
     const r = await api.patch(`/virtual_networks/${vlan.id}`, doc("virtual_networks", { description: "renamed", tags: [tag] }, vlan.id));
     expect(r.status).toBe(200);
-    expect(r.body.data.attributes).toMatchObject({ description: "renamed", tags: [{ id: tag, name: "vlan-tag" }] });
+    // As recorded (latitude-api.md §11, §19): the PATCH answer has name and site, not region.
+    expect(r.body.data.attributes).toEqual({ tags: [{ id: tag, name: "vlan-tag", description: null, color: "#ffffff" }], vid: vlan.attributes.vid, name: `ASH-${vlan.attributes.vid}`, description: "renamed", site: "ASH" });
     expect(pluck((await api.get(`/virtual_networks?filter[tags]=${tag}`)).body.data)).toEqual([vlan.id]);
+    const cleared = await api.patch(`/virtual_networks/${vlan.id}`, doc("virtual_networks", { description: "renamed", tags: [""] }, vlan.id));
+    expect([cleared.status, cleared.body.data.attributes.tags]).toEqual([200, []]);
   });
 });

@@ -1,6 +1,7 @@
 // Small helpers for tests that talk to the emulator over real HTTP and TCP.
 import { generateKeyPairSync } from "node:crypto";
 import { createServer, connect } from "node:net";
+import { RAW_CLIENT_HEADER } from "../latitudeSpec/oracle";
 
 export interface ApiResponse {
   status: number;
@@ -17,10 +18,14 @@ export interface ApiClient {
   request(method: string, path: string, init?: { body?: string; headers?: Record<string, string> }): Promise<ApiResponse>;
 }
 
-/** A fetch-based client; `key` null sends no Authorization header. */
+/**
+ * A fetch-based client; `key` null sends no Authorization header. It marks its requests as the
+ * raw test client's, so the OpenAPI oracle (test/latitudeSpec) excuses a malformed request the
+ * emulator refuses, but not one it accepts.
+ */
 export function apiClient(baseUrl: string, key: string | null = "test-key"): ApiClient {
   const request = async (method: string, path: string, init: { body?: string; headers?: Record<string, string> } = {}): Promise<ApiResponse> => {
-    const headers: Record<string, string> = { Accept: "application/vnd.api+json", "API-Version": "2023-06-01", ...init.headers };
+    const headers: Record<string, string> = { Accept: "application/vnd.api+json", "API-Version": "2023-06-01", [RAW_CLIENT_HEADER]: "1", ...init.headers };
     if (key !== null) headers.Authorization = `Bearer ${key}`;
     if (init.body !== undefined) headers["Content-Type"] ??= "application/json";
     const res = await fetch(`${baseUrl}${path}`, { method, headers, ...(init.body !== undefined ? { body: init.body } : {}) });

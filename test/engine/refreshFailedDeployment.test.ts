@@ -51,7 +51,12 @@ async function until(what: string, holds: () => boolean, timeoutMs = 10_000): Pr
 async function reinstallOutOfBand(node: string, fails: boolean): Promise<void> {
   const { id, hostname } = server(node);
   emulator.knobs.failDeploy = fails ? (h) => h === hostname : false;
-  const response = await fetch(`${emulator.url}/servers/${id}/reinstall`, { method: "POST", headers: { Authorization: SENTINEL_TOKEN } });
+  const response = await fetch(`${emulator.url}/servers/${id}/reinstall`, {
+    method: "POST",
+    headers: { Authorization: SENTINEL_TOKEN, "Content-Type": "application/json" },
+    // The spec requires the reinstall envelope even with no attributes.
+    body: JSON.stringify({ data: { type: "reinstalls", attributes: {} } }),
+  });
   expect(response.status).toBe(201);
   const verdict = fails ? "failed_deployment" : "on";
   await until(`${node}: ${verdict}`, () => server(node).status === verdict);

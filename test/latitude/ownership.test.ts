@@ -5,6 +5,7 @@
 // backends) must never take each other's servers.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { LatitudeClient } from "../../providers/latitude/client";
+import { adoptable } from "../../providers/latitude/ownership";
 import { serverProvider } from "../../providers/latitude/serverProvider";
 import type { ServerInputs, ServerOutputs } from "../../providers/latitude/serverTypes";
 import { sshKeyProvider, type SshKeyInputs, type SshKeyOutputs } from "../../providers/latitude/sshKeyProvider";
@@ -78,7 +79,10 @@ afterAll(async () => {
   vi.unstubAllEnvs();
   await emulator.close();
 });
-afterEach(() => emulator.clearLog());
+afterEach(() => {
+  emulator.knobs.sshKeyProject = "absent";
+  emulator.clearLog();
+});
 
 describe("servers", () => {
   it("adopts a same-named server that carries this stack's tag, without a POST", async () => {
@@ -156,7 +160,10 @@ describe("SSH keys and VLANs", () => {
     ...overrides,
   });
 
-  it("an SSH key: adopts ours, refuses another stack's, refuses an untagged one in an adopted project", async () => {
+  // Recorded SSH key answers carry no `project` (latitude-api.md §19), the spec's do: both shapes.
+  it.each(["absent", "embedded"] as const)("an SSH key: adopts ours, refuses another stack's, refuses an untagged one in an adopted project (project %s)", async (shape) => {
+    emulator.knobs.sshKeyProject = shape;
+    const where = shape === "embedded" ? "ownership-shared" : sharedProject;
     const ours = keyInputs();
     const left = (await oob.createSshKey({ name: ours.name, public_key: ours.publicKey, project: sharedProject })).id;
     await oob.updateSshKey(left, { tags: [ourTag.id] });
@@ -166,19 +173,26 @@ describe("SSH keys and VLANs", () => {
     const foreign = (await oob.createSshKey({ name: theirs.name, public_key: theirs.publicKey, project: sharedProject })).id;
     await oob.updateSshKey(foreign, { tags: [theirTag.id] });
     const refused = await failure(createKey(theirs));
-    expect(refused.message).toContain(`SSH key ${foreign} (name ${theirs.name}, project ownership-shared)`);
+    expect(refused.message).toContain(`SSH key ${foreign} (name ${theirs.name}, project ${where})`);
     expect(refused.message).toContain(`stack identity ${THEIRS}`);
 
     const untagged = keyInputs();
     const stray = (await oob.createSshKey({ name: untagged.name, public_key: untagged.publicKey, project: sharedProject })).id;
-    expect((await failure(createKey(untagged))).message).toContain(`SSH key ${stray} (name ${untagged.name}, project ownership-shared), which carries no stack's tag`);
+    const unclaimed = await failure(createKey(untagged));
+    expect(unclaimed.message).toContain(`SSH key ${stray} (name ${untagged.name}, project ${where}), which carries no stack's tag`);
+    expect(unclaimed.message).toContain(`attach the tag of this stack (${ourTag.id})`);
     expect(posts("/ssh_keys")).toHaveLength(3);
+    // neither is touched: not retagged, not renamed
+    expect((await oob.getSshKey(foreign))?.tags?.map((t) => t.id)).toEqual([theirTag.id]);
+    expect((await oob.getSshKey(stray))?.tags).toEqual([]);
   });
 
-  it("an untagged SSH key in a project this stack created is adopted", async () => {
+  it.each(["absent", "embedded"] as const)("an untagged SSH key in a project this stack created is adopted (project %s)", async (shape) => {
+    emulator.knobs.sshKeyProject = shape;
     const request = keyInputs({ projectId: ownProject });
     const left = (await oob.createSshKey({ name: request.name, public_key: request.publicKey, project: ownProject })).id;
     expect((await createKey(request)).id).toBe(left);
+    expect(posts("/ssh_keys")).toHaveLength(1);
   });
 
   it("a VLAN: adopts ours, refuses another stack's, adopts an untagged one only in a project this stack created", async () => {
@@ -201,6 +215,20 @@ describe("SSH keys and VLANs", () => {
     const untaggedOwn = vlanInputs({ projectId: ownProject });
     const ownLeft = (await oob.createVirtualNetwork({ site: "MIA2", project: ownProject, description: untaggedOwn.description })).id;
     expect((await createVlan(untaggedOwn)).id).toBe(ownLeft);
+  });
+});
+
+describe("the verdict", () => {
+  const owner = { subject: "SSH key ops", identity: OURS, projectId: "proj_shared", tagIds: ["tag_ours"], rename: "rename the key in cto-metal:sshKeys" };
+
+  it("takes a candidate carrying the stack's tag by id, even embedded without its description", async () => {
+    const candidate = { id: "ssh_a", label: "SSH key ssh_a", tags: [{ id: "tag_ours", name: "cto-metal-dev" }] };
+    await expect(adoptable(oob, [candidate], owner)).resolves.toBe(candidate);
+  });
+
+  it("refuses one whose tag, by id, is not the stack's", async () => {
+    const candidate = { id: "ssh_b", label: "SSH key ssh_b", tags: [{ id: "tag_other", name: "other", description: owned("other", THEIRS) }] };
+    await expect(adoptable(oob, [candidate], owner)).rejects.toThrow(`SSH key ssh_b, which carries another Pulumi stack's tag "other" (stack identity ${THEIRS})`);
   });
 });
 

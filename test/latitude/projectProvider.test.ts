@@ -56,11 +56,55 @@ describe("project lifecycle", () => {
     expect(await oob.findProject(id)).toBeUndefined();
   });
 
-  it("refuses to delete a project that still holds servers, and says what to do", async () => {
+  it("refuses to delete a project that still holds servers, names them and says what to do, at once", async () => {
     const { id, outs } = await create(inputs());
-    await oob.createServer({ project: id, plan: "c2-small-x86", site: "MIA2", operating_system: "ubuntu_24_04_x64_lts", hostname: "project-holder", billing: "hourly" });
-    await expect(projectProvider.delete!(id, outs)).rejects.toThrow(/cannot be deleted yet.*delete what is left/);
+    const holder = await oob.createServer({ project: id, plan: "c2-small-x86", site: "MIA2", operating_system: "ubuntu_24_04_x64_lts", hostname: "project-holder", billing: "hourly" });
+    const started = Date.now();
+    await expect(projectProvider.delete!(id, outs)).rejects.toThrow(
+      new RegExp(`^Latitude project ${outs.slug} cannot be deleted yet: .*; it still holds server\\(s\\) ${holder.id} \\(project-holder\\): delete them and run the command again$`),
+    );
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(emulator.requests.filter((r) => r.method === "DELETE").map((r) => r.status)).toEqual([422]);
   });
+
+  // Server deletes do not wait for the server to leave lists (latitude-api.md §19): the project's
+  // delete, right after them in a destroy, must not fail for a deleted server still listed.
+  // Whether the real API refuses a project delete then is unrecorded; the emulator does not, so
+  // `refusedOnce` answers the first DELETE as an API that counts the listed server would.
+  it.each([
+    ["Latitude deletes it at once", false],
+    ["Latitude refuses it (422) while the deleted server is listed", true],
+  ])("deletes a project whose servers were deleted a moment ago but are still listed: %s", async (_what, refusedOnce) => {
+    emulator.knobs.deletedServerListedMs = 1500;
+    try {
+      const { id, outs } = await create(inputs());
+      const server = await oob.createServer({ project: id, plan: "c2-small-x86", site: "MIA2", operating_system: "ubuntu_24_04_x64_lts", hostname: "project-leaver", billing: "hourly" });
+      await oob.deleteServer(server.id);
+      expect((await oob.listServers({ project: id })).map((s) => s.id)).toEqual([server.id]);
+      let refusals = 0;
+      if (refusedOnce) {
+        const real = globalThis.fetch;
+        vi.stubGlobal("fetch", (input: string, init?: RequestInit) => {
+          if (refusals === 0 && init?.method === "DELETE" && new URL(input).pathname === `/projects/${id}`) {
+            refusals++;
+            const body = { errors: [{ code: "PROJECT_HAS_ACTIVE_RESOURCES", status: "422", title: "Project Has Active Resources", detail: "delete them first" }] };
+            return Promise.resolve(new Response(JSON.stringify(body), { status: 422, headers: { "Content-Type": "application/vnd.api+json" } }));
+          }
+          return real(input, init);
+        });
+      }
+      emulator.clearLog();
+      await projectProvider.delete!(id, outs);
+      expect(refusals).toBe(refusedOnce ? 1 : 0);
+      expect(await oob.findProject(id)).toBeUndefined();
+      // refused: it looked why (the list, and the listed server's 404), then asked again
+      const looked = emulator.requests.filter((r) => r.path === `/servers/${server.id}`).map((r) => [r.method, r.status]);
+      expect(looked).toEqual(refusedOnce ? [["GET", 404]] : []);
+    } finally {
+      vi.unstubAllGlobals();
+      emulator.knobs.deletedServerListedMs = 0;
+    }
+  }, 15_000);
 });
 
 describe("adopting after an interrupted create, and name clashes", () => {

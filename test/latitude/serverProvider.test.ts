@@ -1,5 +1,5 @@
 // The Server provider called directly, against the emulator over real HTTP.
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { LatitudeClient } from "../../providers/latitude/client";
 import { serverProvider } from "../../providers/latitude/serverProvider";
 import type { ServerInputs, ServerOutputs } from "../../providers/latitude/serverTypes";
@@ -187,12 +187,72 @@ describe("read, update, delete", () => {
     expect(emulator.requests.filter((r) => r.path.includes("/reinstall"))).toHaveLength(0);
   });
 
-  it("deletes, waits until the server is gone, and treats a second delete as done", async () => {
+  it("deletes, and treats a second delete as done", async () => {
     const { id, outs } = await create(inputs());
     await serverProvider.delete!(id, outs);
     expect(emulator.servers().some((s) => s.id === id)).toBe(false);
     await expect(serverProvider.delete!(id, outs)).resolves.toBeUndefined();
   });
+});
+
+// After DELETE (204) the server's GET answers 404, but how long lists still show it is unrecorded
+// (latitude-api.md §19): the emulator lists it for a minute here.
+describe("a deleted server that lists still show", () => {
+  beforeEach(() => {
+    emulator.knobs.deletedServerListedMs = 60_000;
+  });
+  afterEach(() => {
+    emulator.knobs.deletedServerListedMs = 0;
+  });
+  const listed = async (): Promise<string[]> => (await client.listServers({ project: projectId })).map((server) => server.id);
+
+  it("delete is done at its DELETE: no waiting for the list", async () => {
+    const { id, outs } = await create(inputs());
+    emulator.clearLog();
+    const started = Date.now();
+    await serverProvider.delete!(id, outs);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(emulator.requests.filter((r) => r.method === "DELETE").map((r) => [r.path, r.status])).toEqual([[`/servers/${id}`, 204]]);
+    expect(emulator.requests.filter((r) => r.method === "GET" && r.path === "/servers")).toEqual([]);
+    // what the provider did not wait for: still listed, while its GET answers 404
+    expect(await listed()).toContain(id);
+    expect(await client.getServer(id)).toBeUndefined();
+  }, 10_000);
+
+  it("a replace (delete first, then create with the same hostname) buys a new server, not the deleted one", async () => {
+    const request = inputs();
+    const { id: old, outs } = await create(request);
+    await serverProvider.delete!(old, outs);
+    emulator.clearLog();
+    const { id } = await create(request);
+    expect(id).not.toBe(old);
+    expect(posts()).toHaveLength(1);
+    expect(await listed()).toEqual(expect.arrayContaining([old, id]));
+  }, 10_000);
+
+  it("nor adopts a server another process deleted: its GET answers 404", async () => {
+    const request = inputs();
+    const { id: old } = await create(request);
+    await client.deleteServer(old);
+    emulator.clearLog();
+    const { id } = await create(request);
+    expect(id).not.toBe(old);
+    expect(posts()).toHaveLength(1);
+    expect(emulator.requests.filter((r) => r.path === `/servers/${old}`).map((r) => [r.method, r.status])).toEqual([["GET", 404]]);
+    expect(await listed()).toContain(old);
+  }, 10_000);
+
+  it("nor takes the deleted server for the one a lost POST made", async () => {
+    const request = inputs();
+    const { id: old, outs } = await create(request);
+    await serverProvider.delete!(old, outs);
+    emulator.knobs.loseNextServerPosts = 1;
+    emulator.clearLog();
+    const { id } = await create(request);
+    expect(id).not.toBe(old);
+    expect(posts()).toHaveLength(1);
+    expect(emulator.servers().filter((s) => s.hostname === request.hostname && s.id !== old).map((s) => s.id)).toEqual([id]);
+  }, 15_000);
 });
 
 describe("a fleet under the rate limit", () => {

@@ -4,10 +4,13 @@
 // so a secret never passes through the plain-text StackConfig.
 import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_KEYS, parseConfig, SECRET_ENV_FALLBACK, SECRET_KEYS, type SecretKey, type StackConfig } from "./config/schema";
+import { ConfigError } from "./config/issues";
+import { unknownKeyIssues } from "./config/unknownKeys";
 import type { ConfigSource } from "./providers/latitude/credentials";
 
 export type * from "./config/schema";
 export { ConfigError, nodeHostname } from "./config/schema";
+export { reportedError } from "./config/reportedError";
 
 /** Reads the declared keys of the project's namespace and validates them; throws ConfigError. */
 export function loadConfig(): StackConfig {
@@ -18,7 +21,16 @@ export function loadConfig(): StackConfig {
     if (value !== undefined) raw[key] = value;
   }
   const secrets = SECRET_KEYS.filter((key) => readSecret(config, key) !== undefined);
-  return parseConfig(raw, { stack: pulumi.getStack(), project: pulumi.getProject(), secrets });
+  const unknown = unknownKeyIssues(pulumi.runtime.allConfig(), pulumi.getProject(), [...CONFIG_KEYS, ...SECRET_KEYS]);
+  try {
+    const parsed = parseConfig(raw, { stack: pulumi.getStack(), project: pulumi.getProject(), secrets });
+    if (unknown.length > 0) throw new ConfigError(pulumi.getStack(), unknown);
+    return parsed;
+  } catch (error) {
+    // One list: the typos first, then what the keys that were read got wrong.
+    if (unknown.length > 0 && error instanceof ConfigError && error.issues !== unknown) throw new ConfigError(pulumi.getStack(), [...unknown, ...error.issues]);
+    throw error;
+  }
 }
 
 /** A secret key from the stack config, else from its environment variable (wrapped as a secret). */

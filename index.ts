@@ -4,7 +4,7 @@
 import * as github from "@pulumi/github";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { githubAppPrivateKey, latitudeConfigSource, loadConfig, loadSecrets, type StackConfig, type StackSecrets } from "./config";
+import { githubAppPrivateKey, latitudeConfigSource, loadConfig, loadSecrets, reportedError, type StackConfig, type StackSecrets } from "./config";
 import { readKubeconfig, resolveKubeconfigPath } from "./components/cluster/kubeconfigFile";
 import { checkCatalogue } from "./components/fleet/catalogueCheck";
 import { ServerFleet } from "./components/fleet/serverFleet";
@@ -52,6 +52,15 @@ interface ClusterLayer {
 }
 
 export = async () => {
+  try {
+    return await program();
+  } catch (error) {
+    // A refused config or catalogue: one block naming what to change, in seconds (config/reportedError.ts).
+    throw reportedError(error, (message) => new pulumi.RunError(message));
+  }
+};
+
+async function program(): Promise<Record<string, unknown>> {
   const config = loadConfig();
   const secrets = loadSecrets();
   // Before anything is registered: a missing token must not be found after servers are bought.
@@ -65,7 +74,7 @@ export = async () => {
   }
   if (!layer.cluster || config.stopAfter === "talos" || config.platform.skip) return layer.outputs;
   return { ...layer.outputs, ...platformAndGitOps(config, secrets, layer.cluster) };
-};
+}
 
 async function latitudeCluster(config: LatitudeStack): Promise<ClusterLayer> {
   const { latitude: lat, talos: talosConfig } = config;

@@ -16,6 +16,7 @@ import { load } from "js-yaml";
 import { REAL_RATE_LIMIT, startEmulator, type Emulator, type RequestLogEntry } from "../emulator";
 import { SENTINEL_TOKEN, latitudeOnlyConfig, rateLimitLines } from "../test/engine/engineStack";
 import { createFixture, engineMissing, REPO, type EngineFixture } from "../test/engine/harness";
+import { timeRefusals } from "./refusedConfig";
 import { criticalPath, perServerRequests, type CriticalPath } from "./criticalPath";
 
 const seconds = (ms: number): number => Math.round(ms) / 1000;
@@ -156,15 +157,28 @@ async function previewScenario(runs: number): Promise<void> {
   }
 }
 
+async function refusedScenario(runs: number): Promise<void> {
+  const run = await open(2000);
+  try {
+    const timings = await timeRefusals(run.fixture, ctoTestConfig(), { LATITUDESH_API_URL: run.emulator.url }, runs);
+    console.log(JSON.stringify({ scenario: "refused config beside a good one (cto-test, Latitude layer)", ...environment(2000), timings }, null, 2));
+    for (const t of timings) console.log(`${t.name}: ${t.refused ? "refused" : "ok"}, median ${seconds(median(t.wallS.map((s) => s * 1000)))} s${t.noise.length > 0 ? `, noise: ${t.noise.join(", ")}` : ""}`);
+    if (timings.some((t) => t.noise.length > 0) || timings.filter((t) => !t.refused).length !== 1) process.exitCode = 1;
+  } finally {
+    await close(run);
+  }
+}
+
 const USAGE = `Usage: npm run bench:engine -- <scenario> [options]
   up        pulumi up of the Latitude layer, N nodes, at Latitude's real rate limit
   preview   pulumi preview of cto-test's Latitude layer, fresh and unchanged
+  refused   the same preview refused (a misspelt key, an unknown plan) beside a good one
 Options:
   --nodes <n>         up: servers to rent, 1–50 (default 2)
   --deploy-ms <ms>    up: simulated deploy time (default 60000)
   --parallel <n>      up: passed to pulumi up --parallel
   --log-file <path>   up: the emulator's request log as JSON lines
-  --runs <n>          preview: runs of each kind (default 3)
+  --runs <n>          preview, refused: runs of each kind (default 3)
   -h, --help          this text`;
 
 async function main(): Promise<void> {
@@ -179,8 +193,10 @@ async function main(): Promise<void> {
     await upScenario(nodes, deployMs, values.parallel !== undefined ? Number(values.parallel) : undefined, values["log-file"]);
   } else if (scenario === "preview") {
     await previewScenario(Number(values.runs ?? "3"));
+  } else if (scenario === "refused") {
+    await refusedScenario(Number(values.runs ?? "3"));
   } else {
-    usageError(`unknown scenario "${scenario ?? ""}": expected up or preview`, USAGE);
+    usageError(`unknown scenario "${scenario ?? ""}": expected up, preview or refused`, USAGE);
   }
 }
 

@@ -64,6 +64,21 @@ describe("the program with an invalid configuration", () => {
     expect(emulator.requests).toEqual([]);
     expect(registered).toEqual([]);
   });
+
+  it("refuses a misspelt key with the key that was meant, as one stackless block, before any request", async () => {
+    await pulumi.runtime.setMocks(mocks, "cto-metal", "cto-test");
+    const text = asPulumiText({ ...VALID_RAW, biling: "monthly", nodez: [{ name: "cp1" }] });
+    pulumi.runtime.setAllConfig({ ...Object.fromEntries(Object.entries(text).map(([key, value]) => [`cto-metal:${key}`, value])), "latitudesh:apiUrl": emulator.url });
+    vi.resetModules();
+    const program = (await import("../index")).default;
+    const error = (await program().catch((e: unknown) => e)) as Error;
+    expect(pulumi.RunError.isInstance(error)).toBe(true);
+    expect(error.message).toMatch(/cto-metal:biling: unknown key.*did you mean `cto-metal:billing`\?/);
+    expect(error.message).toMatch(/cto-metal:nodez: unknown key.*did you mean `cto-metal:nodes`\?/);
+    expect(error.stack).toBe(error.message);
+    expect(emulator.requests).toEqual([]);
+    expect(registered).toEqual([]);
+  });
 });
 
 describe("the program adopting a project whose provisioning type does not take cto-metal:billing", () => {

@@ -12,10 +12,14 @@ export interface GitHubTokenSources {
   env: NodeJS.ProcessEnv;
 }
 
+export class GitHubTokenError extends Error {
+  override readonly name = "GitHubTokenError";
+}
+
 /** Throws an error naming github:token and GITHUB_TOKEN when neither holds a token. */
 export function requireGitHubToken(sources: GitHubTokenSources): void {
   if (sources.configured || sources.env["GITHUB_TOKEN"]?.trim()) return;
-  throw new Error(
+  throw new GitHubTokenError(
     `cto-metal:githubOrg is ${JSON.stringify(sources.org)}, so the GitOps repository, its deploy key and its webhook are managed on GitHub: ` +
       `expected a GitHub token in github:token or GITHUB_TOKEN, got neither; ${MISSING_TOKEN_HELP}`,
   );

@@ -6,6 +6,7 @@
 // reads share the per-key rate limit with the providers: one `GET /plans?filter[slug]=…` per
 // distinct plan (never per node), the paged OS list only when some plan exists to check it
 // against, and the unfiltered plan list only when a plan is unknown and needs suggestions.
+import { editDistance } from "../../config/editDistance";
 import type { LatitudeClient } from "./client";
 import { normalizePrice, priceForSite, type NodeCost, type NormalizedPrice } from "./pricing";
 import type { OperatingSystem, Plan } from "./schemas";
@@ -201,20 +202,6 @@ export function similarPlans(wanted: string, catalogue: readonly string[], max =
     .sort((a, b) => a.distance - b.distance || a.slug.localeCompare(b.slug))
     .slice(0, max)
     .map((c) => c.slug);
-}
-
-/** Levenshtein distance (insert, delete, substitute), one row at a time. */
-export function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitute = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitute);
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
 }
 
 /** `filter[slug]` matches case-insensitively; the slug sent on create must be the exact one. */

@@ -22,15 +22,16 @@ export function loadConfig(): StackConfig {
   }
   const secrets = SECRET_KEYS.filter((key) => readSecret(config, key) !== undefined);
   const unknown = unknownKeyIssues(pulumi.runtime.allConfig(), pulumi.getProject(), [...CONFIG_KEYS, ...SECRET_KEYS]);
+  let parsed: StackConfig;
   try {
-    const parsed = parseConfig(raw, { stack: pulumi.getStack(), project: pulumi.getProject(), secrets });
-    if (unknown.length > 0) throw new ConfigError(pulumi.getStack(), unknown);
-    return parsed;
+    parsed = parseConfig(raw, { stack: pulumi.getStack(), project: pulumi.getProject(), secrets });
   } catch (error) {
     // One list: the typos first, then what the keys that were read got wrong.
-    if (unknown.length > 0 && error instanceof ConfigError && error.issues !== unknown) throw new ConfigError(pulumi.getStack(), [...unknown, ...error.issues]);
+    if (unknown.length > 0 && error instanceof ConfigError) throw new ConfigError(pulumi.getStack(), [...unknown, ...error.issues]);
     throw error;
   }
+  if (unknown.length > 0) throw new ConfigError(pulumi.getStack(), unknown);
+  return parsed;
 }
 
 /** A secret key from the stack config, else from its environment variable (wrapped as a secret). */

@@ -79,6 +79,17 @@ describe("the program with an invalid configuration", () => {
     expect(emulator.requests).toEqual([]);
     expect(registered).toEqual([]);
   });
+
+  it("lists a misspelt key first and then what the keys it read got wrong, in one error", async () => {
+    await pulumi.runtime.setMocks(mocks, "cto-metal", "cto-test");
+    const text = asPulumiText({ ...VALID_RAW, biling: "monthly", billing: "weekly" });
+    pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(text).map(([key, value]) => [`cto-metal:${key}`, value])));
+    vi.resetModules();
+    const program = (await import("../index")).default;
+    const error = (await program().catch((e: unknown) => e)) as Error;
+    expect(error.message).toMatch(/- cto-metal:biling: unknown key[^\n]*\n\s+- cto-metal:billing: /);
+    expect(emulator.requests).toEqual([]);
+  });
 });
 
 describe("the program adopting a project whose provisioning type does not take cto-metal:billing", () => {
